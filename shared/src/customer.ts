@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { Id, Role } from './ids';
+import { Fen } from './money';
+
+export const Address = z.object({
+  id: Id,
+  contact: z.string().min(1).max(20),
+  phone: z.string().min(5).max(20),
+  address: z.string().min(1).max(120),
+  isDefault: z.boolean().default(false),
+});
+export type Address = z.infer<typeof Address>;
+
+export const Customer = z.object({
+  _id: Id,
+  code: z.string().min(1).max(40),
+  name: z.string().min(1).max(60),
+  levelId: Id,
+  merchandiserId: Id,
+  /** 信用额度; null means no limit. */
+  creditLimitFen: Fen.nullable().default(null),
+  /** Ordered and not yet paid (live orders' totals minus payments), kept by the functions. */
+  outstandingFen: z.number().int().default(0),
+  invitationCode: z.string().min(4).max(32),
+  addresses: z.array(Address).default([]),
+  active: z.boolean().default(true),
+});
+export type Customer = z.infer<typeof Customer>;
+
+/** Staff: merchandisers (跟单员) and supplier admins. */
+export const Staff = z.object({
+  _id: Id,
+  name: z.string().min(1).max(20),
+  role: z.enum(['merchandiser', 'admin']),
+  phone: z.string().max(20).default(''),
+});
+export type Staff = z.infer<typeof Staff>;
+
+/** A WeChat user (by openid) and what it is bound to. */
+export const User = z.object({
+  _id: z.string().min(1).max(128),
+  role: Role,
+  customerId: Id.optional(),
+  staffId: Id.optional(),
+  name: z.string().max(40).default(''),
+  boundAt: z.number().int().optional(),
+});
+export type User = z.infer<typeof User>;
+
+/** The caller, resolved from the trusted context and the users collection. */
+export type Caller =
+  | { kind: 'anonymous'; openid: string }
+  | { kind: 'customer'; openid: string; customerId: string; name: string }
+  | { kind: 'merchandiser'; openid: string; staffId: string; name: string }
+  | { kind: 'admin'; openid: string; staffId: string; name: string };

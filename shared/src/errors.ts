@@ -1,0 +1,75 @@
+/**
+ * One error type for the whole product. Every code is stable (clients and tests match on it)
+ * and carries a Chinese message that is fit to show on screen as it is.
+ */
+export const ERROR_MESSAGES = {
+  VALIDATION_FAILED: '提交的信息有误，请检查后重试',
+  UNKNOWN_ACTION: '不支持的操作',
+  UNAUTHENTICATED: '请先登录',
+  NOT_BOUND: '您的微信尚未绑定客户账号',
+  FORBIDDEN: '您没有权限执行此操作',
+  NOT_FOUND: '记录不存在或已被删除',
+  INVITATION_INVALID: '邀请码无效，请向供应商确认',
+  ALREADY_BOUND: '该微信已绑定客户账号',
+  CUSTOMER_INACTIVE: '客户账号已停用，请联系供应商',
+  EMPTY_ORDER: '订单里还没有商品',
+  TOO_MANY_LINES: '单笔订单商品种类过多，请分单提交',
+  DUPLICATE_LINE: '同一商品同一单位请合并为一行',
+  SKU_NOT_FOUND: '商品不存在',
+  SKU_INACTIVE: '商品已下架',
+  SKU_NOT_SOLD: '该商品不对您销售',
+  UNIT_INVALID: '该商品不支持所选单位',
+  NOT_WHOLE_CASE: '该商品只能整箱订购',
+  BELOW_MOQ: '未达到起订量',
+  QUANTITY_TOO_LARGE: '订购数量过大',
+  OUT_OF_STOCK: '库存不足',
+  CREDIT_LIMIT_EXCEEDED: '超出信用额度，请先回款或联系跟单员',
+  ADDRESS_NOT_FOUND: '收货地址不存在',
+  ILLEGAL_TRANSITION: '当前订单状态不允许此操作',
+  ORDER_NOT_CANCELLABLE: '订单已被确认，无法取消，请联系跟单员',
+  REQUEST_ID_REUSED: '重复的提交编号对应了不同的订单内容',
+  NODE_INVALID: '跟单节点无效',
+  EXCEPTION_NOT_FOUND: '异常记录不存在',
+  AFTER_SALES_NOT_ALLOWED: '当前订单状态不能申请售后',
+  CONFLICT: '数据正在被他人修改，请稍后重试',
+  IMPORT_INVALID: '导入文件有错误，未写入任何数据',
+  INTERNAL: '系统繁忙，请稍后重试',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_MESSAGES;
+
+export interface ErrorIssue {
+  path: string;
+  message: string;
+}
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  details?: { issues?: ErrorIssue[]; [key: string]: unknown };
+}
+
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: ErrorBody['details'];
+
+  constructor(code: ErrorCode, message?: string, details?: ErrorBody['details']) {
+    super(message ?? ERROR_MESSAGES[code]);
+    this.name = 'DomainError';
+    this.code = code;
+    this.details = details;
+  }
+
+  toBody(): ErrorBody {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_MESSAGES, value);
+}
+
+/** What every function returns: data, or one typed error. */
+export type Result<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
