@@ -13,3 +13,4 @@ export * from './afterSales';
 export * from './subscription';
 export * from './warnings';
 export * from './api';
+export * from './cart';

@@ -1,0 +1,96 @@
+/**
+ * Turns a map of action handlers into a Cloudbase function `main(event, context)`:
+ * parse the event, resolve the caller from the trusted context, parse the input with the shared
+ * schema, run the handler, and answer `{ ok: true, data }` or `{ ok: false, error }` with a stable
+ * code and a Chinese message. Unexpected errors are logged and answered as INTERNAL.
+ */
+import type { z } from 'zod';
+import { DomainError, FunctionEvent, type Caller, type ErrorIssue, type Result } from '@dinghuo/shared';
+import type { Store } from './data/store';
+import { loadConfig, type AppConfig } from './config';
+import { openidFromContext, resolveCaller, type FunctionContextParam } from './identity';
+
+export interface HandlerContext {
+  caller: Caller;
+  store: Store;
+  now: number;
+  config: AppConfig;
+}
+
+/** Set only by the local runtime and tests, on the context object they build (never from the event). */
+export interface LocalInvocation {
+  store: Store;
+  now?: number;
+  config?: AppConfig;
+}
+
+export type CloudContext = FunctionContextParam & { dinghuoLocal?: LocalInvocation };
+
+type Schemas = Record<string, z.ZodType>;
+export type Handlers<S extends Schemas> = {
+  [A in keyof S]: (input: z.output<S[A]>, ctx: HandlerContext) => Promise<unknown>;
+};
+
+export interface FunctionOptions {
+  /** Actions an unbound (anonymous) WeChat user may call. */
+  anonymousActions?: readonly string[];
+  /** Run on a Cloudbase timer trigger (event.Type === 'Timer') with the system caller. */
+  timer?: (ctx: Omit<HandlerContext, 'caller'>) => Promise<unknown>;
+}
+
+let cloudStore: Promise<Store> | null = null;
+
+async function storeFor(context: CloudContext | undefined): Promise<Store> {
+  if (context?.dinghuoLocal) return context.dinghuoLocal.store;
+  if (!cloudStore) {
+    // Loaded only on Cloudbase; the local runtime always passes its own store.
+    cloudStore = import('./data/cloudbaseStore').then((m) => m.createCloudbaseStore());
+  }
+  return cloudStore;
+}
+
+export function zodIssues(error: z.ZodError): ErrorIssue[] {
+  return error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+}
+
+export function toErrorResult(e: unknown): Result<never> {
+  if (e instanceof DomainError) return { ok: false, error: e.toBody() };
+  console.error('[dinghuo] unexpected error', e);
+  return { ok: false, error: new DomainError('INTERNAL').toBody() };
+}
+
+export function defineFunction<S extends Schemas>(schemas: S, handlers: Handlers<S>, options: FunctionOptions = {}) {
+  const anonymous = new Set(options.anonymousActions ?? []);
+  return async function main(event: unknown, context?: CloudContext): Promise<Result<unknown>> {
+    try {
+      const local = context?.dinghuoLocal;
+      const now = local?.now ?? Date.now();
+      const config = local?.config ?? loadConfig();
+      if (options.timer && event && typeof event === 'object' && (event as { Type?: unknown }).Type === 'Timer') {
+        const store = await storeFor(context);
+        return { ok: true, data: await options.timer({ store, now, config }) };
+      }
+      const parsedEvent = FunctionEvent.safeParse(event);
+      if (!parsedEvent.success) throw new DomainError('VALIDATION_FAILED', undefined, { issues: zodIssues(parsedEvent.error) });
+      const { action } = parsedEvent.data;
+      if (!Object.prototype.hasOwnProperty.call(schemas, action)) throw new DomainError('UNKNOWN_ACTION');
+      const schema = schemas[action]!;
+      const handler = handlers[action as keyof S];
+
+      const openid = openidFromContext(context);
+      if (!openid) throw new DomainError('UNAUTHENTICATED');
+      const store = await storeFor(context);
+      const caller = await resolveCaller(store, openid);
+      if (caller.kind === 'anonymous' && !anonymous.has(action)) throw new DomainError('NOT_BOUND');
+
+      const input = schema.safeParse(parsedEvent.data.input ?? {});
+      if (!input.success) throw new DomainError('VALIDATION_FAILED', undefined, { issues: zodIssues(input.error) });
+      const data = await handler(input.data as never, { caller, store, now, config });
+      return { ok: true, data };
+    } catch (e) {
+      return toErrorResult(e);
+    }
+  };
+}
+
+export type CloudFunctionMain = ReturnType<typeof defineFunction>;

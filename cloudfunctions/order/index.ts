@@ -1,0 +1,64 @@
+/** order: the customer's side of the order lifecycle. */
+import { ApiInputs, DomainError } from '@dinghuo/shared';
+import { defineFunction } from '../_lib/runtime';
+import { requireCustomer } from '../_lib/identity';
+import {
+  actorOf,
+  changeStatus,
+  createAfterSales,
+  loadOrderFor,
+  listOrders,
+  orderDetail,
+  reorderLines,
+  submitOrder,
+} from '../_lib/services/orders';
+import { loadCustomer } from '../_lib/services/pricingData';
+
+export const main = defineFunction(ApiInputs.order, {
+  submit: async (input, { store, caller, now, config }) => {
+    const me = requireCustomer(caller);
+    const order = await submitOrder(store, me.customerId, actorOf(caller), input, now, config);
+    return orderDetail(store, caller, order);
+  },
+  list: async (input, { store, caller }) => {
+    const me = requireCustomer(caller);
+    return listOrders(store, { customerId: me.customerId }, input);
+  },
+  detail: async (input, { store, caller }) => orderDetail(store, caller, await loadOrderFor(store, caller, input.orderId)),
+  cancel: async (input, { store, caller, now }) => {
+    requireCustomer(caller);
+    const order = await changeStatus(store, caller, input.orderId, 'cancelled', now, { note: input.reason || '客户取消订单' });
+    return orderDetail(store, caller, order);
+  },
+  confirmReceipt: async (input, { store, caller, now }) => {
+    requireCustomer(caller);
+    const order = await changeStatus(store, caller, input.orderId, 'delivered', now, {
+      note: '客户确认收货',
+      mutate: (o) => ({
+        ...o,
+        nodes: o.nodes.map((n) => (n.key === 'delivery' && n.actualAt === null ? { ...n, actualAt: now, by: actorOf(caller) } : n)),
+      }),
+    });
+    return orderDetail(store, caller, order);
+  },
+  reorder: async (input, { store, caller }) => {
+    const me = requireCustomer(caller);
+    const [order, customer] = await Promise.all([loadOrderFor(store, caller, input.orderId), loadCustomer(store, me.customerId)]);
+    return reorderLines(store, customer, order);
+  },
+  afterSalesCreate: async (input, { store, caller, now }) => {
+    requireCustomer(caller);
+    return createAfterSales(store, caller, input, now);
+  },
+  afterSalesList: async (input, { store, caller }) => {
+    const me = requireCustomer(caller);
+    if (!me) throw new DomainError('NOT_BOUND');
+    const skip = (input.page - 1) * input.pageSize;
+    const filter = { customerId: me.customerId };
+    const [items, total] = await Promise.all([
+      store.find('afterSales', filter, { orderBy: [['createdAt', 'desc']], skip, limit: input.pageSize }),
+      store.count('afterSales', filter),
+    ]);
+    return { items, page: input.page, pageSize: input.pageSize, total, hasMore: skip + items.length < total };
+  },
+});

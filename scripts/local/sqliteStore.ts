@@ -1,0 +1,332 @@
+/**
+ * The local embedded database: better-sqlite3, one table per collection holding JSON documents,
+ * with expression indexes on the fields the functions query by. Transactions are real SQLite
+ * transactions (BEGIN IMMEDIATE … COMMIT / ROLLBACK).
+ *
+ * better-sqlite3 is synchronous while the Store interface is async (Cloudbase is), so one async
+ * mutex serialises access: a transaction holds it across its awaits, and every other call waits
+ * for it. Nothing can observe a transaction's uncommitted writes, and concurrent submits are
+ * applied one after another — the same outcome Cloudbase reaches with conflict retries.
+ */
+import Database from 'better-sqlite3';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  applyPatch,
+  COLLECTION_NAMES,
+  MAX_QUERY_LIMIT,
+  type CollectionName,
+  type DocOf,
+  type FieldOps,
+  type Filter,
+  type Patch,
+  type QueryOptions,
+  type Scalar,
+  type Store,
+  type Tx,
+} from '../../cloudfunctions/_lib/data/store';
+
+/** Fields queried by the functions; each gets an expression index. */
+const INDEXES: Partial<Record<CollectionName, string[]>> = {
+  users: ['customerId', 'staffId'],
+  customers: ['invitationCode', 'merchandiserId', 'code'],
+  skus: ['categoryId', 'code', 'active'],
+  products: ['code'],
+  prices: ['priceListId', 'skuId'],
+  priceLists: ['customerId', 'levelId'],
+  orders: ['customerId', 'merchandiserId', 'status', 'createdAt', 'createdMonth', 'reservation.state'],
+  exceptions: ['orderId', 'merchandiserId', 'status'],
+  afterSales: ['customerId', 'orderId', 'merchandiserId'],
+  messageJobs: ['status', 'orderId', 'nextAttemptAt'],
+  consents: ['openid'],
+  sentMessages: ['at'],
+};
+
+const PATH_RE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/;
+
+function fieldExpr(field: string): string {
+  if (field === '_id') return 'id';
+  if (!PATH_RE.test(field)) throw new Error(`bad field path: ${field}`);
+  return `json_extract(doc, '$.${field}')`;
+}
+
+function bind(value: Scalar): unknown {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return value;
+}
+
+function isOps(value: unknown): value is FieldOps {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).some((k) => k.startsWith('$'));
+}
+
+export function compileFilter(filter: Filter, params: unknown[]): string {
+  const parts: string[] = [];
+  for (const [field, cond] of Object.entries(filter)) {
+    if (cond === undefined) continue;
+    if (field === '$or') {
+      const ors = (cond as Filter[]).map((f) => compileFilter(f, params));
+      parts.push(ors.length === 0 ? '0' : `(${ors.join(' OR ')})`);
+      continue;
+    }
+    const e = fieldExpr(field);
+    if (!isOps(cond)) {
+      if (cond === null) parts.push(`${e} IS NULL`);
+      else {
+        parts.push(`${e} = ?`);
+        params.push(bind(cond as Scalar));
+      }
+      continue;
+    }
+    for (const [op, v] of Object.entries(cond)) {
+      switch (op) {
+        case '$eq':
+          if (v === null) parts.push(`${e} IS NULL`);
+          else { parts.push(`${e} = ?`); params.push(bind(v as Scalar)); }
+          break;
+        case '$ne':
+          if (v === null) parts.push(`${e} IS NOT NULL`);
+          else { parts.push(`(${e} IS NULL OR ${e} <> ?)`); params.push(bind(v as Scalar)); }
+          break;
+        case '$gt': parts.push(`${e} > ?`); params.push(v); break;
+        case '$gte': parts.push(`${e} >= ?`); params.push(v); break;
+        case '$lt': parts.push(`${e} < ?`); params.push(v); break;
+        case '$lte': parts.push(`${e} <= ?`); params.push(v); break;
+        case '$in': {
+          const list = v as Scalar[];
+          if (list.length === 0) parts.push('0');
+          else { parts.push(`${e} IN (${list.map(() => '?').join(',')})`); params.push(...list.map(bind)); }
+          break;
+        }
+        case '$nin': {
+          const list = v as Scalar[];
+          if (list.length > 0) {
+            parts.push(`(${e} IS NULL OR ${e} NOT IN (${list.map(() => '?').join(',')}))`);
+            params.push(...list.map(bind));
+          }
+          break;
+        }
+        case '$exists':
+          parts.push(field === '_id' ? (v ? '1' : '0') : `json_type(doc, '$.${field}') IS ${v ? 'NOT ' : ''}NULL`);
+          break;
+        case '$contains':
+          parts.push(`instr(lower(${e}), lower(?)) > 0`);
+          params.push(v);
+          break;
+        default:
+          throw new Error(`unsupported operator ${op}`);
+      }
+    }
+  }
+  return parts.length === 0 ? '1' : parts.join(' AND ');
+}
+
+class Mutex {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(fn: () => Promise<T> | T): Promise<T> {
+    const result = this.tail.then(fn);
+    this.tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+}
+
+export interface SqliteStoreOptions {
+  /** A directory for the database file, or ':memory:'. */
+  dataDir: string;
+}
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  readonly db: Database.Database;
+  private readonly mutex = new Mutex();
+  private readonly inTx = new AsyncLocalStorage<boolean>();
+  private readonly stmtCache = new Map<string, Database.Statement>();
+
+  constructor(opts: SqliteStoreOptions) {
+    if (opts.dataDir === ':memory:') {
+      this.db = new Database(':memory:');
+    } else {
+      fs.mkdirSync(opts.dataDir, { recursive: true });
+      this.db = new Database(path.join(opts.dataDir, 'dinghuo.sqlite'));
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+    }
+    for (const coll of COLLECTION_NAMES) {
+      this.db.exec(`CREATE TABLE IF NOT EXISTS "${coll}" (id TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
+      for (const field of INDEXES[coll] ?? []) {
+        const name = `ix_${coll}_${field.replace(/\./g, '_')}`;
+        this.db.exec(`CREATE INDEX IF NOT EXISTS "${name}" ON "${coll}" (${fieldExpr(field)})`);
+      }
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.stmtCache.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.stmtCache.set(sql, s);
+    }
+    return s;
+  }
+
+  /** Runs a synchronous read or write outside any transaction, after the current one ends. */
+  private exclusive<T>(fn: () => T): Promise<T> {
+    if (this.inTx.getStore()) {
+      return Promise.reject(new Error('store call inside a transaction: use the Tx passed to the callback'));
+    }
+    return this.mutex.run(fn);
+  }
+
+  // --- synchronous primitives -------------------------------------------------------------
+
+  getSync<C extends CollectionName>(coll: C, id: string): DocOf<C> | null {
+    const row = this.stmt(`SELECT doc FROM "${coll}" WHERE id = ?`).get(id) as { doc: string } | undefined;
+    return row ? (JSON.parse(row.doc) as DocOf<C>) : null;
+  }
+
+  insertSync<C extends CollectionName>(coll: C, doc: DocOf<C>): void {
+    const id = (doc as { _id: string })._id;
+    try {
+      this.stmt(`INSERT INTO "${coll}" (id, doc) VALUES (?, ?)`).run(id, JSON.stringify(doc));
+    } catch (e) {
+      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+        throw Object.assign(new Error(`duplicate id ${coll}/${id}`), { code: 'DUPLICATE_ID' });
+      }
+      throw e;
+    }
+  }
+
+  setSync<C extends CollectionName>(coll: C, doc: DocOf<C>): void {
+    const id = (doc as { _id: string })._id;
+    this.stmt(`INSERT INTO "${coll}" (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc`).run(
+      id,
+      JSON.stringify(doc),
+    );
+  }
+
+  patchSync<C extends CollectionName>(coll: C, id: string, patch: Patch): boolean {
+    const current = this.getSync(coll, id);
+    if (!current) return false;
+    const next = applyPatch(current as object, patch);
+    this.stmt(`UPDATE "${coll}" SET doc = ? WHERE id = ?`).run(JSON.stringify(next), id);
+    return true;
+  }
+
+  removeSync<C extends CollectionName>(coll: C, id: string): void {
+    this.stmt(`DELETE FROM "${coll}" WHERE id = ?`).run(id);
+  }
+
+  findSync<C extends CollectionName>(coll: C, filter: Filter, opts: QueryOptions): DocOf<C>[] {
+    if (opts.limit > MAX_QUERY_LIMIT) throw new Error(`limit over ${MAX_QUERY_LIMIT}`);
+    const params: unknown[] = [];
+    const where = compileFilter(filter, params);
+    const order = (opts.orderBy ?? []).map(([f, d]) => `${fieldExpr(f)} ${d === 'desc' ? 'DESC' : 'ASC'}`);
+    const sql =
+      `SELECT doc FROM "${coll}" WHERE ${where}` +
+      (order.length ? ` ORDER BY ${order.join(', ')}` : '') +
+      ` LIMIT ? OFFSET ?`;
+    params.push(opts.limit, opts.skip ?? 0);
+    const rows = this.stmt(sql).all(...params) as { doc: string }[];
+    return rows.map((r) => JSON.parse(r.doc) as DocOf<C>);
+  }
+
+  countSync<C extends CollectionName>(coll: C, filter: Filter): number {
+    const params: unknown[] = [];
+    const where = compileFilter(filter, params);
+    const row = this.stmt(`SELECT count(*) AS n FROM "${coll}" WHERE ${where}`).get(...params) as { n: number };
+    return row.n;
+  }
+
+  // --- Store -------------------------------------------------------------------------------
+
+  get<C extends CollectionName>(coll: C, id: string): Promise<DocOf<C> | null> {
+    return this.exclusive(() => this.getSync(coll, id));
+  }
+
+  getMany<C extends CollectionName>(coll: C, ids: readonly string[]): Promise<DocOf<C>[]> {
+    return this.exclusive(() => {
+      const out: DocOf<C>[] = [];
+      for (const id of new Set(ids)) {
+        const doc = this.getSync(coll, id);
+        if (doc) out.push(doc);
+      }
+      return out;
+    });
+  }
+
+  find<C extends CollectionName>(coll: C, filter: Filter, opts: QueryOptions): Promise<DocOf<C>[]> {
+    return this.exclusive(() => this.findSync(coll, filter, opts));
+  }
+
+  count<C extends CollectionName>(coll: C, filter: Filter): Promise<number> {
+    return this.exclusive(() => this.countSync(coll, filter));
+  }
+
+  insert<C extends CollectionName>(coll: C, doc: DocOf<C>): Promise<void> {
+    return this.exclusive(() => this.insertSync(coll, doc));
+  }
+
+  set<C extends CollectionName>(coll: C, doc: DocOf<C>): Promise<void> {
+    return this.exclusive(() => this.setSync(coll, doc));
+  }
+
+  patch<C extends CollectionName>(coll: C, id: string, patch: Patch): Promise<void> {
+    return this.exclusive(() => {
+      this.patchSync(coll, id, patch);
+    });
+  }
+
+  updateWhere<C extends CollectionName>(coll: C, filter: Filter, patch: Patch): Promise<number> {
+    return this.exclusive(() =>
+      this.db.transaction(() => {
+        const params: unknown[] = [];
+        const where = compileFilter(filter, params);
+        const rows = this.stmt(`SELECT id FROM "${coll}" WHERE ${where}`).all(...params) as { id: string }[];
+        for (const r of rows) this.patchSync(coll, r.id, patch);
+        return rows.length;
+      })(),
+    );
+  }
+
+  remove<C extends CollectionName>(coll: C, id: string): Promise<void> {
+    return this.exclusive(() => this.removeSync(coll, id));
+  }
+
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    if (this.inTx.getStore()) return Promise.reject(new Error('nested transaction'));
+    return this.mutex.run(async () => {
+      let open = true;
+      const guard = () => {
+        if (!open) throw new Error('transaction already ended');
+      };
+      const tx: Tx = {
+        get: async (c, id) => (guard(), this.getSync(c, id)),
+        set: async (c, doc) => (guard(), this.setSync(c, doc)),
+        insert: async (c, doc) => (guard(), this.insertSync(c, doc)),
+        patch: async (c, id, p) => {
+          guard();
+          if (!this.patchSync(c, id, p)) throw new Error(`patch of missing document ${c}/${id}`);
+        },
+        remove: async (c, id) => (guard(), this.removeSync(c, id)),
+      };
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await this.inTx.run(true, () => fn(tx));
+        open = false;
+        this.db.exec('COMMIT');
+        return result;
+      } catch (e) {
+        open = false;
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw e;
+      }
+    });
+  }
+}
