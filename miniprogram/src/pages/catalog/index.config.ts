@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '订货',
+  onReachBottomDistance: 200,
+});
