@@ -295,8 +295,8 @@ export async function changeStatus(
     if (!order || !canAccessOrder(caller, order)) throw new DomainError('NOT_FOUND');
     const check = checkTransition(order.status, to, role, { madeToOrder: order.madeToOrder });
     if (!check.ok) {
-      if (check.reason === 'role') throw new DomainError('FORBIDDEN');
       if (to === 'cancelled' && role === 'customer') throw new DomainError('ORDER_NOT_CANCELLABLE');
+      if (check.reason === 'role') throw new DomainError('FORBIDDEN');
       throw new DomainError('ILLEGAL_TRANSITION');
     }
     return applyTransition(tx, order, check.transition, actor, now, opts);
