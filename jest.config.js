@@ -10,7 +10,7 @@ const base = { transform: { '^.+\\.(t|j)sx?$': swc }, moduleNameMapper, rootDir:
 module.exports = {
   testTimeout: 60000,
   projects: [
-    { ...base, displayName: 'shared', testEnvironment: 'node', testMatch: ['<rootDir>/shared/test/**/*.test.ts'] },
+    { ...base, displayName: 'shared', testEnvironment: 'node', testMatch: ['<rootDir>/shared/test/**/*.test.ts', '<rootDir>/test/*.test.ts'] },
     {
       ...base,
       displayName: 'functions',
