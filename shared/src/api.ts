@@ -13,6 +13,7 @@ import type { PriceSource } from './pricing';
 import { isBusinessDate } from './time';
 import { AfterSalesKind, type AfterSalesRequest } from './afterSales';
 import type { ErrorCode } from './errors';
+import { FollowupInputs, type FollowupOutputs } from './followupApi';
 
 const BusinessDateInput = z.string().refine(isBusinessDate, '日期格式应为 YYYY-MM-DD');
 const ShortText = (max: number) => z.string().trim().max(max);
@@ -56,6 +57,7 @@ export const ApiInputs = {
     }),
     afterSalesList: PageInput,
   },
+  followup: FollowupInputs,
 } as const;
 
 export type FunctionName = keyof typeof ApiInputs;
@@ -147,6 +149,7 @@ export interface ApiOutputs {
     afterSalesCreate: AfterSalesRequest;
     afterSalesList: Page<AfterSalesRequest>;
   };
+  followup: FollowupOutputs;
 }
 
 export type ActionOutput<F extends FunctionName, A extends ActionName<F>> = F extends keyof ApiOutputs

@@ -13,4 +13,6 @@ export * from './afterSales';
 export * from './subscription';
 export * from './warnings';
 export * from './api';
+export * from './followup';
+export * from './followupApi';
 export * from './cart';
