@@ -268,8 +268,8 @@ export function messageJobFor(order: Order, status: OrderStatus, note: string, n
     leaseOwner: null,
     payload: { orderNo: order.orderNo, status, amountFen: order.totalFen, at: now, note },
     recipients: [],
+    deliveries: [],
     result: null,
-    sentTo: null,
     createdAt: now,
     updatedAt: now,
   };
