@@ -1,0 +1,79 @@
+/**
+ * Helpers for the H5 e2e tests: build the H5 app if missing, start the real local runtime on a
+ * fresh data directory, launch the system Chromium, and call the functions over HTTP with a demo
+ * identity (to compare what the page shows with what the backend computes).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/server';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const H5_DIR = path.join(ROOT, 'miniprogram', 'dist', 'h5');
+export const ARTIFACTS = path.join(ROOT, 'artifacts', 'e2e');
+
+export function ensureH5Build(): void {
+  if (fs.existsSync(path.join(H5_DIR, 'index.html'))) return;
+  execFileSync(path.join(ROOT, 'node_modules', '.bin', 'taro'), ['build', '--type', 'h5'], {
+    cwd: path.join(ROOT, 'miniprogram'),
+    stdio: 'pipe',
+    env: { ...process.env, NODE_ENV: 'production', TARO_ENV: 'h5' },
+  });
+}
+
+export async function startRuntime(): Promise<{ rt: LocalRuntime; dataDir: string }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dinghuo-e2e-'));
+  const rt = await startLocalRuntime({ dataDir, port: 0, h5Dir: H5_DIR, timers: false, quiet: true });
+  return { rt, dataDir };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  // playwright gives every launch a fresh temporary profile (the --user-data-dir of PLATFORM.md)
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export async function newPhonePage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: 'zh-CN', hasTouch: true });
+  return context.newPage();
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  // let page transitions, toasts and modals settle
+  await page.waitForTimeout(600);
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: false });
+}
+
+/** A function client with one demo identity, over the same HTTP API the H5 app uses. */
+export async function apiAs(baseUrl: string, openid: string) {
+  const signin = await fetch(`${baseUrl}/api/local/signin`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ openid }),
+  });
+  const { token } = (await signin.json()) as { token: string };
+  return async <T = any>(fn: string, action: string, input: unknown = {}): Promise<T> => {
+    const res = await fetch(`${baseUrl}/api/fn/${fn}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ action, input }),
+    });
+    const body = (await res.json()) as { ok: boolean; data?: T; error?: { code: string; message: string } };
+    if (!body.ok) throw new Error(`${fn}.${action}: ${body.error?.code} ${body.error?.message}`);
+    return body.data as T;
+  };
+}
