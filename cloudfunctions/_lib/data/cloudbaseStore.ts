@@ -8,6 +8,7 @@
  * - every query has an explicit limit ≤ 1000.
  */
 import tcb from '@cloudbase/node-sdk';
+import { DomainError } from '@dinghuo/shared';
 import {
   isInc,
   MAX_QUERY_LIMIT,
@@ -100,9 +101,39 @@ function check(res: any, what: string): any {
   return res;
 }
 
+/**
+ * How a transaction is retried on DATABASE_TRANSACTION_CONFLICT. The SDK's own runTransaction
+ * retries at once, without any pause: a handful of concurrent submits on one hot stock document
+ * burn through its retries while the winner is still committing, and fail. So the SDK is asked
+ * for no retries, and the Store retries with exponential backoff and full jitter (what the
+ * Cloudbase error-code page for DATABASE_TRANSACTION_CONFLICT recommends).
+ */
+export interface TransactionRetryPolicy {
+  /** Total attempts, the first included. */
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_TRANSACTION_RETRY: TransactionRetryPolicy = { attempts: 10, baseDelayMs: 15, maxDelayMs: 400 };
+
+const TRANSACTION_CONFLICT = 'DATABASE_TRANSACTION_CONFLICT';
+
+function isConflict(e: unknown): boolean {
+  return e !== null && typeof e === 'object' && (e as { code?: unknown }).code === TRANSACTION_CONFLICT;
+}
+
+function backoffMs(policy: TransactionRetryPolicy, attempt: number): number {
+  const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return Math.random() * cap;
+}
+
 export class CloudbaseStore implements Store {
   readonly kind = 'cloudbase' as const;
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly retry: TransactionRetryPolicy = DEFAULT_TRANSACTION_RETRY,
+  ) {}
 
   async get<C extends CollectionName>(coll: C, id: string): Promise<DocOf<C> | null> {
     const res = check(await this.db.collection(coll).doc(id).get(), `get ${coll}`);
@@ -126,6 +157,8 @@ export class CloudbaseStore implements Store {
 
   async find<C extends CollectionName>(coll: C, filter: Filter, opts: QueryOptions): Promise<DocOf<C>[]> {
     if (opts.limit > MAX_QUERY_LIMIT) throw new Error(`limit over ${MAX_QUERY_LIMIT}`);
+    // The SDK sends no limit for 0 (its default of 100 applies): answer it here.
+    if (opts.limit <= 0) return [];
     let q = this.db.collection(coll).where(toCloudbaseQuery(this.db, filter));
     for (const [field, dir] of opts.orderBy ?? []) q = q.orderBy(field, dir);
     if (opts.skip) q = q.skip(opts.skip);
@@ -164,6 +197,19 @@ export class CloudbaseStore implements Store {
   }
 
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.runOnce(fn);
+      } catch (e) {
+        if (!isConflict(e)) throw e;
+        if (attempt >= this.retry.attempts) throw new DomainError('CONFLICT');
+        await new Promise((resolve) => setTimeout(resolve, backoffMs(this.retry, attempt)));
+      }
+    }
+  }
+
+  /** One attempt: the SDK starts the transaction, runs the callback, commits or rolls back. */
+  private runOnce<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.db.runTransaction(async (t: Db) => {
       const tx: Tx = {
         get: async (coll, id) => {
@@ -190,6 +236,6 @@ export class CloudbaseStore implements Store {
         },
       };
       return fn(tx);
-    }, 5) as Promise<T>;
+    }, 0) as Promise<T>;
   }
 }

@@ -2,7 +2,7 @@
  * A CloudbaseStore wired to a CloudbaseEmulator through the real @cloudbase/node-sdk, for tests.
  */
 import tcb from '@cloudbase/node-sdk';
-import { CloudbaseStore } from '../cloudbaseStore';
+import { CloudbaseStore, DEFAULT_TRANSACTION_RETRY, type TransactionRetryPolicy } from '../cloudbaseStore';
 import type { CloudbaseEmulator } from './cloudbaseEmulator';
 
 /**
@@ -14,8 +14,16 @@ export function useLocalCloudbaseEnv(): void {
   process.env.SILENCE = 'true';
 }
 
-export function cloudbaseStoreFor(emulator: CloudbaseEmulator, env = 'dinghuo-test'): CloudbaseStore {
+/** The SDK's database object, initialised against the emulator. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function emulatorDb(emulator: CloudbaseEmulator, env = 'dinghuo-test'): any {
   useLocalCloudbaseEnv();
-  const app = tcb.init({ env, serviceUrl: emulator.url, secretId: 'emulator', secretKey: 'emulator' } as never);
-  return new CloudbaseStore(app.database());
+  return tcb.init({ env, serviceUrl: emulator.url, secretId: 'emulator', secretKey: 'emulator' } as never).database();
+}
+
+export function cloudbaseStoreFor(
+  emulator: CloudbaseEmulator,
+  opts: { env?: string; retry?: TransactionRetryPolicy } = {},
+): CloudbaseStore {
+  return new CloudbaseStore(emulatorDb(emulator, opts.env), opts.retry ?? DEFAULT_TRANSACTION_RETRY);
 }
