@@ -32,6 +32,10 @@ async function signInAs(page: Page, openid: string): Promise<void> {
   await identity.click();
 }
 
+async function visibleTabs(page: Page): Promise<string[]> {
+  return page.locator('.tab-bar__item:visible').evaluateAll((els) => els.map((e) => e.getAttribute('data-tab') ?? ''));
+}
+
 /** name → the unit price text each SKU card shows. */
 async function shownPrices(page: Page): Promise<Map<string, string>> {
   const cards = page.locator('.sku');
@@ -67,6 +71,7 @@ test('a customer sees the catalog at THAT customer\'s prices', async () => {
   const differs = mine.items.filter((m) => theirs.items.find((t) => t.skuId === m.skuId && t.unitPriceFen !== m.unitPriceFen));
   expect(differs.length).toBeGreaterThan(0);
   await expect(page.locator('.catalog__customer').innerText()).resolves.toContain('华联超市');
+  expect(await visibleTabs(page)).toEqual(['catalog', 'cart', 'orders', 'me']);
 
   // Out-of-stock SKUs say so and cannot be added.
   const all = await hualian<ListPage<CatalogItem>>('catalog', 'list', { page: 1, pageSize: 100 });
@@ -109,6 +114,10 @@ test('bind → browse → cart → submit → see the order → cancel', async (
   const card = page.locator(`.sku[data-sku="${target.skuId}"]`);
   await card.locator('.sku__add').click();
   await page.waitForFunction(() => document.querySelector('.tab-bar__badge')?.textContent === '1');
+
+  // The cart survives a restart of the app.
+  await page.reload();
+  await page.locator('.sku').first().waitFor({ timeout: 30_000 });
 
   // Cart: priced by the server.
   await page.locator('.tab-bar__item[data-tab="cart"]:visible').click();
@@ -153,5 +162,15 @@ test('bind → browse → cart → submit → see the order → cancel', async (
   await page.locator('.order-card').first().waitFor({ timeout: 15_000 });
   await expect(page.locator('.order-card').first().innerText()).resolves.toContain('已取消');
   await shot(page, '09-orders');
+  await page.close();
+});
+
+test('the 跟单 tab shows only for staff', async () => {
+  const page = await newPhonePage(browser);
+  await signInAs(page, 'demo-merch-wang');
+  await page.getByText('跟单工作台', { exact: true }).last().waitFor({ timeout: 30_000 });
+  await page.waitForFunction(() => Array.from(document.querySelectorAll('.tab-bar__item')).some((e) => (e as HTMLElement).offsetParent !== null));
+  expect(await visibleTabs(page)).toEqual(['followup', 'me']);
+  await shot(page, '10-staff-followup-tab');
   await page.close();
 });

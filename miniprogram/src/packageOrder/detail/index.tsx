@@ -7,7 +7,7 @@ import type { TimelineEntry } from '@dinghuo/shared/order';
 import { call } from '@/api/client';
 import { messageOf } from '@/api/errors';
 import { cart } from '@/store/cart';
-import { ErrorState, Loading } from '@/components/StateView';
+import { Empty, ErrorState, Loading } from '@/components/StateView';
 import {
   AFTER_SALES_KIND_LABELS,
   AFTER_SALES_STATUS_LABELS,
@@ -115,7 +115,7 @@ export default function OrderDetailPage() {
     }
   };
 
-  if (!orderId) return <ErrorState error={null} />;
+  if (!orderId) return <Empty text='订单不存在' />;
   if (error && !order) return <ErrorState error={error} onRetry={load} />;
   if (!order) return <Loading />;
 
