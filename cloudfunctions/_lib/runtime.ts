@@ -9,12 +9,15 @@ import { DomainError, FunctionEvent, type Caller, type ErrorIssue, type Result }
 import type { Store } from './data/store';
 import { loadConfig, type AppConfig } from './config';
 import { openidFromContext, resolveCaller, type FunctionContextParam } from './identity';
+import type { MessageSender } from './senders';
 
 export interface HandlerContext {
   caller: Caller;
   store: Store;
   now: number;
   config: AppConfig;
+  /** Subscription-message sender passed by the local runtime or a test; absent on Cloudbase (see senders.ts senderFor). */
+  sender?: MessageSender | undefined;
 }
 
 /** Set only by the local runtime and tests, on the context object they build (never from the event). */
@@ -22,6 +25,8 @@ export interface LocalInvocation {
   store: Store;
   now?: number;
   config?: AppConfig;
+  /** Where subscription messages go (the local runtime passes its recorder). */
+  sender?: MessageSender;
 }
 
 export type CloudContext = FunctionContextParam & { dinghuoLocal?: LocalInvocation };
@@ -68,7 +73,7 @@ export function defineFunction<S extends Schemas>(schemas: S, handlers: Handlers
       const config = local?.config ?? loadConfig();
       if (options.timer && event && typeof event === 'object' && (event as { Type?: unknown }).Type === 'Timer') {
         const store = await storeFor(context);
-        return { ok: true, data: await options.timer({ store, now, config }) };
+        return { ok: true, data: await options.timer({ store, now, config, sender: local?.sender }) };
       }
       const parsedEvent = FunctionEvent.safeParse(event);
       if (!parsedEvent.success) throw new DomainError('VALIDATION_FAILED', undefined, { issues: zodIssues(parsedEvent.error) });
@@ -85,7 +90,7 @@ export function defineFunction<S extends Schemas>(schemas: S, handlers: Handlers
 
       const input = schema.safeParse(parsedEvent.data.input ?? {});
       if (!input.success) throw new DomainError('VALIDATION_FAILED', undefined, { issues: zodIssues(input.error) });
-      const data = await handler(input.data as never, { caller, store, now, config });
+      const data = await handler(input.data as never, { caller, store, now, config, sender: local?.sender });
       return { ok: true, data };
     } catch (e) {
       return toErrorResult(e);

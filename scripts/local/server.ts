@@ -18,6 +18,7 @@ import { loadFunctions, type FunctionMain } from './functions';
 import { loadConfig, type AppConfig } from '../../cloudfunctions/_lib/config';
 import type { Store } from '../../cloudfunctions/_lib/data/store';
 import { renderOutboxPage } from './outboxPage';
+import { createRecorderSender, type MessageSender } from '../../cloudfunctions/_lib/senders';
 
 export interface LocalRuntimeOptions {
   dataDir: string;
@@ -33,6 +34,8 @@ export interface LocalRuntimeOptions {
   /** Clock override for tests. */
   now?: () => number;
   quiet?: boolean;
+  /** Where subscription messages go; default: the recorder (sentMessages, GET /local/outbox). */
+  sender?: MessageSender;
 }
 
 export interface LocalRuntime {
@@ -79,11 +82,11 @@ async function readBody(req: http.IncomingMessage, limit = 2 * 1024 * 1024): Pro
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export function contextFor(openid: string | null, store: Store, now?: number, config?: AppConfig) {
+export function contextFor(openid: string | null, store: Store, now?: number, config?: AppConfig, sender?: MessageSender) {
   return {
     request_id: crypto.randomUUID(),
     environ: openid ? `WX_OPENID=${openid};WX_APPID=local-dinghuo;TCB_ENV=local` : 'WX_APPID=local-dinghuo;TCB_ENV=local',
-    dinghuoLocal: { store, ...(now !== undefined ? { now } : {}), ...(config ? { config } : {}) },
+    dinghuoLocal: { store, ...(now !== undefined ? { now } : {}), ...(config ? { config } : {}), ...(sender ? { sender } : {}) },
   };
 }
 
@@ -94,12 +97,13 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   const sessions = new Map<string, string>();
   const config = opts.config ?? loadConfig();
   const clock = opts.now ?? Date.now;
+  const sender = opts.sender ?? createRecorderSender(store, clock);
   const log = opts.quiet ? () => undefined : (...a: unknown[]) => console.log(...a);
 
   const invoke = async (name: string, event: unknown, openid: string | null): Promise<Result<unknown>> => {
     const main = functions.get(name);
     if (!main) return { ok: false, error: new DomainError('UNKNOWN_ACTION', '云函数不存在').toBody() };
-    return main(event, contextFor(openid, store, clock(), config));
+    return main(event, contextFor(openid, store, clock(), config, sender));
   };
   const tick = (name: string) => invoke(name, { Type: 'Timer', TriggerName: 'local', Time: new Date(clock()).toISOString() }, null);
 

@@ -14,6 +14,7 @@ import { isBusinessDate } from './time';
 import { AfterSalesKind, type AfterSalesRequest } from './afterSales';
 import type { ErrorCode } from './errors';
 import { FollowupInputs, type FollowupOutputs } from './followupApi';
+import { SubscriptionInputs, type SubscriptionOutputs } from './subscription';
 
 const BusinessDateInput = z.string().refine(isBusinessDate, '日期格式应为 YYYY-MM-DD');
 const ShortText = (max: number) => z.string().trim().max(max);
@@ -58,6 +59,7 @@ export const ApiInputs = {
     afterSalesList: PageInput,
   },
   followup: FollowupInputs,
+  subscription: SubscriptionInputs,
 } as const;
 
 export type FunctionName = keyof typeof ApiInputs;
@@ -150,6 +152,7 @@ export interface ApiOutputs {
     afterSalesList: Page<AfterSalesRequest>;
   };
   followup: FollowupOutputs;
+  subscription: SubscriptionOutputs;
 }
 
 export type ActionOutput<F extends FunctionName, A extends ActionName<F>> = F extends keyof ApiOutputs

@@ -38,6 +38,7 @@ export const ERROR_MESSAGES = {
   PLAN_INVALID: '计划日期不能早于审单日期',
   AFTER_SALES_NOT_ALLOWED: '当前订单状态不能申请售后',
   CONFLICT: '数据正在被他人修改，请稍后重试',
+  TEMPLATE_UNKNOWN: '消息模板不存在或已停用',
   IMPORT_INVALID: '导入文件有错误，未写入任何数据',
   INTERNAL: '系统繁忙，请稍后重试',
 } as const;

@@ -161,8 +161,8 @@ export const FINAL_SEND_ERRCODES: Readonly<Record<number, 'no_quota' | 'failed'>
   41030: 'failed',
 };
 
+/** What a failed send means (a successful send needs no classification). */
 export type SendOutcome =
-  | { kind: 'sent' }
   | { kind: 'final'; jobStatus: 'no_quota' | 'failed'; errCode: number; result: string }
   | { kind: 'transient'; result: string };
 
@@ -211,4 +211,31 @@ export function jobOutcome(
   if (failedCode) return { status: 'failed', result: failedCode };
   if (results.length === 0) return { status: 'no_quota', result: 'no_recipients' };
   return { status: 'no_quota', result: results.includes('errcode:43101') ? 'errcode:43101' : 'no_consent' };
+}
+
+// --- the `subscription` function's contract ---------------------------------------------------
+
+/** WeChat's requestSubscribeMessage takes at most 3 template ids at a time. */
+export const MAX_TEMPLATES_PER_REQUEST = 3;
+
+export const TemplateIdInput = z.string().min(1).max(128).regex(/^[A-Za-z0-9_\-]+$/, '模板 id 格式不正确');
+
+export const SubscriptionInputs = {
+  /** The template ids the app asks consent for, by key. */
+  templates: z.object({}),
+  /** The user's answers from Taro.requestSubscribeMessage (without its errMsg). */
+  consent: z.object({
+    results: z
+      .record(TemplateIdInput, ConsentResult)
+      .refine((r) => Object.keys(r).length >= 1 && Object.keys(r).length <= MAX_TEMPLATES_PER_REQUEST, '应包含 1 到 3 个模板的结果'),
+  }),
+  /** The caller's remaining consents per configured template. */
+  counts: z.object({}),
+} as const;
+
+export interface SubscriptionOutputs {
+  templates: { orderStatus: string };
+  /** Remaining one-time consents per template id, after recording. */
+  consent: { counts: Record<string, number> };
+  counts: { counts: Record<string, number> };
 }
