@@ -22,12 +22,14 @@ module.exports = {
       displayName: 'weapp',
       testEnvironment: 'jsdom',
       testMatch: ['<rootDir>/miniprogram/test/weapp/**/*.test.ts'],
+      globalSetup: '<rootDir>/miniprogram/test/weapp/globalSetup.ts',
     },
     {
       ...base,
       displayName: 'e2e',
       testEnvironment: 'node',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/e2e/globalSetup.ts',
     },
   ],
 };

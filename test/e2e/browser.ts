@@ -6,22 +6,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/server';
+import { H5_DIR, ROOT } from './build';
 
-export const ROOT = path.resolve(__dirname, '..', '..');
-export const H5_DIR = path.join(ROOT, 'miniprogram', 'dist', 'h5');
+export { ensureH5Build, H5_DIR, ROOT } from './build';
 export const ARTIFACTS = path.join(ROOT, 'artifacts', 'e2e');
-
-export function ensureH5Build(): void {
-  if (fs.existsSync(path.join(H5_DIR, 'index.html'))) return;
-  execFileSync(path.join(ROOT, 'node_modules', '.bin', 'taro'), ['build', '--type', 'h5'], {
-    cwd: path.join(ROOT, 'miniprogram'),
-    stdio: 'pipe',
-    env: { ...process.env, NODE_ENV: 'production', TARO_ENV: 'h5' },
-  });
-}
 
 export async function startRuntime(): Promise<{ rt: LocalRuntime; dataDir: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dinghuo-e2e-'));
