@@ -140,7 +140,7 @@ describe.each([
   });
 
   it('insert of an existing id fails and changes nothing', async () => {
-    await expect(store.insert(C, { _id: 'a', n: 99 } as never)).rejects.toThrow();
+    await expect(store.insert(C, { _id: 'a', n: 99 } as never)).rejects.toMatchObject({ code: 'DUPLICATE_ID' });
     expect(await store.get(C, 'a')).toEqual(FIXTURE[0]);
   });
 
@@ -160,11 +160,12 @@ describe.each([
       obj: { p: 1, q: [1, 2] },
       opt: undefined,
       counter: { $inc: 2 },
+      s: null,
     });
     expect(await store.get(C, 'a')).toEqual({
       _id: 'a',
       n: 11,
-      s: 'Apple',
+      s: null,
       tag: 'w',
       nested: { k: 42, name: '华联超市', extra: 'v' },
       flag: true,
@@ -242,7 +243,7 @@ describe.each([
         await tx.patch(C, 'b', { n: 50 });
         await tx.insert(C, { _id: 'a', n: 0 } as never);
       }),
-    ).rejects.toThrow();
+    ).rejects.toMatchObject({ code: 'DUPLICATE_ID' });
     expect(await store.get(C, 'b')).toEqual(FIXTURE[1]);
     expect(await store.get(C, 'a')).toEqual(FIXTURE[0]);
   });

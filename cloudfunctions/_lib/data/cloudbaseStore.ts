@@ -87,6 +87,21 @@ export function toCloudbaseUpdate(db: Db, patch: Patch): Record<string, unknown>
   return out;
 }
 
+/**
+ * Cloudbase answers an insert of an existing _id with DATABASE_DUPLICATE_WRITE; the Store reports
+ * it as SqliteStore does (code DUPLICATE_ID), so callers see one error for one situation.
+ */
+async function insertOnce(ref: Db, coll: string, doc: { _id: string }): Promise<void> {
+  try {
+    check(await ref.collection(coll).add(doc), `insert ${coll}`);
+  } catch (e) {
+    if ((e as { code?: unknown })?.code === 'DATABASE_DUPLICATE_WRITE') {
+      throw Object.assign(new Error(`duplicate id ${coll}/${doc._id}`), { code: 'DUPLICATE_ID' });
+    }
+    throw e;
+  }
+}
+
 function withoutId<T extends object>(doc: T): Omit<T, '_id'> {
   const { _id: _ignored, ...rest } = doc as T & { _id?: string };
   return rest;
@@ -172,7 +187,7 @@ export class CloudbaseStore implements Store {
   }
 
   async insert<C extends CollectionName>(coll: C, doc: DocOf<C>): Promise<void> {
-    check(await this.db.collection(coll).add(doc), `insert ${coll}`);
+    await insertOnce(this.db, coll, doc as { _id: string });
   }
 
   async set<C extends CollectionName>(coll: C, doc: DocOf<C>): Promise<void> {
@@ -226,7 +241,7 @@ export class CloudbaseStore implements Store {
           await t.collection(coll).doc((doc as { _id: string })._id).set(withoutId(doc as object));
         },
         insert: async (coll, doc) => {
-          await t.collection(coll).add(doc);
+          await insertOnce(t, coll, doc as { _id: string });
         },
         patch: async (coll, id, p) => {
           await t.collection(coll).doc(id).update(toCloudbaseUpdate(this.db, p));
