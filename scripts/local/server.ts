@@ -17,7 +17,7 @@ import { isSeeded, seedDemo, DEMO_IDENTITIES } from './seed';
 import { loadFunctions, type FunctionMain } from './functions';
 import { loadConfig, type AppConfig } from '../../cloudfunctions/_lib/config';
 import type { Store } from '../../cloudfunctions/_lib/data/store';
-import { renderOutboxPage } from './outboxPage';
+import { grantLocalConsent, renderOutboxPage } from './outboxPage';
 import { createRecorderSender, type MessageSender } from '../../cloudfunctions/_lib/senders';
 
 export interface LocalRuntimeOptions {
@@ -136,7 +136,14 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       }
       if (req.method === 'GET' && p === '/local/outbox') {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        return res.end(await renderOutboxPage(store));
+        return res.end(await renderOutboxPage(store, config));
+      }
+      if (req.method === 'POST' && p === '/local/outbox/consent') {
+        // Local only: simulates a customer tapping 允许 (H5 has no subscription dialog).
+        const openid = new URLSearchParams(await readBody(req, 4096)).get('openid') ?? '';
+        await grantLocalConsent(store, config, openid, clock());
+        res.writeHead(303, { location: '/local/outbox' });
+        return res.end();
       }
       if (req.method === 'GET' && p === '/api/local/outbox') {
         return sendJson(res, 200, await store.find('sentMessages', {}, { orderBy: [['at', 'desc']], limit: 200 }));
