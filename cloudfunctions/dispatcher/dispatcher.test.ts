@@ -387,6 +387,43 @@ describe('what the order views show', () => {
     expect((r as { data: Order }).data.notification).toEqual({ status: 'sent', jobId: job._id, at: clock, result: 'sent' });
   });
 
+  it('shows the merchandiser (跟单 detail) whether the customer was notified, through a real review', async () => {
+    const merchDetail = async (orderId: string) => {
+      const r = await rt.invoke('followup', { action: 'detail', input: { orderId } }, 'demo-merch-wang');
+      if (!r.ok) throw new Error(r.error.code);
+      return r.data as Order & { notificationLabel: { text: string; tone: string } };
+    };
+    await grantConsent(HUALIAN);
+    const order = await submittedOrder();
+    sender.failures.push(new Error('busy'), new WechatSendError(47003));
+    const reviewed = await rt.invoke('followup', { action: 'review', input: { decision: 'confirm', orderId: order._id } }, 'demo-merch-wang');
+    expect(reviewed.ok).toBe(true);
+
+    let seen = await merchDetail(order._id);
+    expect(seen.status).toBe('confirmed');
+    expect(seen.notification).toMatchObject({ status: 'pending' });
+    const jobId = seen.notification!.jobId;
+
+    await tick(); // transient: retry later; the order is confirmed all the same
+    seen = await merchDetail(order._id);
+    expect(seen.status).toBe('confirmed');
+    expect(seen.notification).toMatchObject({ status: 'pending', jobId, result: 'retry:busy' });
+
+    clock += BACKOFF;
+    await tick(); // 47003: final
+    seen = await merchDetail(order._id);
+    expect(seen.notification).toEqual({ status: 'failed', jobId, at: clock, result: 'errcode:47003' });
+    expect(seen.notificationLabel.text).toBe('通知失败');
+
+    // The next change is sent (the consent was refunded after 47003).
+    clock += 1000;
+    const shipped = await changeStatus(rt.store, merch, order._id, 'ready_to_ship', clock, { note: '备货完成' });
+    await tick();
+    seen = await merchDetail(order._id);
+    expect(seen.notification).toEqual({ status: 'sent', jobId: shipped.notification!.jobId, at: clock, result: 'sent' });
+    expect(seen.notificationLabel).toMatchObject({ text: '客户已通知', tone: 'ok' });
+  });
+
   it('writes no job when the customer makes the change themselves (cancel)', async () => {
     const order = await submittedOrder();
     const r = await rt.invoke('order', { action: 'cancel', input: { orderId: order._id } }, HUALIAN);
