@@ -14,6 +14,7 @@ import { isBusinessDate } from './time';
 import { AfterSalesKind, type AfterSalesRequest } from './afterSales';
 import type { ErrorCode } from './errors';
 import { FollowupInputs, type FollowupOutputs } from './followupApi';
+import { AdminInputs, ReportInputs, type AdminOutputs, type ReportOutputs } from './reportApi';
 import { SubscriptionInputs, type SubscriptionOutputs } from './subscription';
 
 const BusinessDateInput = z.string().refine(isBusinessDate, '日期格式应为 YYYY-MM-DD');
@@ -59,6 +60,8 @@ export const ApiInputs = {
     afterSalesList: PageInput,
   },
   followup: FollowupInputs,
+  admin: AdminInputs,
+  report: ReportInputs,
   subscription: SubscriptionInputs,
 } as const;
 
@@ -152,6 +155,8 @@ export interface ApiOutputs {
     afterSalesList: Page<AfterSalesRequest>;
   };
   followup: FollowupOutputs;
+  admin: AdminOutputs;
+  report: ReportOutputs;
   subscription: SubscriptionOutputs;
 }
 

@@ -40,6 +40,8 @@ export const ERROR_MESSAGES = {
   CONFLICT: '数据正在被他人修改，请稍后重试',
   TEMPLATE_UNKNOWN: '消息模板不存在或已停用',
   IMPORT_INVALID: '导入文件有错误，未写入任何数据',
+  IMPORT_FILE_UNREADABLE: '无法读取导入文件，请使用 CSV 或 XLSX 格式',
+  IMPORT_HEADER_INVALID: '导入文件的表头不正确',
   INTERNAL: '系统繁忙，请稍后重试',
 } as const;
 

@@ -16,3 +16,7 @@ export * from './api';
 export * from './followup';
 export * from './followupApi';
 export * from './cart';
+export * from './importRows';
+export * from './importPlan';
+export * from './statement';
+export * from './reportApi';

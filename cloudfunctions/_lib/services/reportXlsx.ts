@@ -1,0 +1,188 @@
+/**
+ * Statements and reports as XLSX (exceljs). Amounts are written as numbers in yuan with a
+ * two-decimal format, so Excel can sum them; they come from integer fen (fen / 100 is exact to
+ * the cent for any amount below 2^53 fen).
+ */
+import ExcelJS from 'exceljs';
+import {
+  exportFileName,
+  formatShortDateTime,
+  businessDate,
+  type MonthlyReport,
+  type Statement,
+  type XlsxFile,
+} from '@dinghuo/shared';
+
+const YUAN = '#,##0.00';
+const yuan = (fen: number) => fen / 100;
+
+function styleHeader(row: ExcelJS.Row): void {
+  row.font = { bold: true };
+  row.alignment = { vertical: 'middle', horizontal: 'center' };
+  row.eachCell((c) => {
+    c.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFEFF3F8' } };
+    c.border = { bottom: { style: 'thin', color: { argb: 'FF999999' } } };
+  });
+}
+
+/** A table: header row, data rows, money columns formatted; returns the header row number. */
+function table(
+  ws: ExcelJS.Worksheet,
+  columns: { header: string; width: number; money?: boolean }[],
+  rows: (string | number | null)[][],
+): number {
+  const header = ws.addRow(columns.map((c) => c.header));
+  styleHeader(header);
+  columns.forEach((c, i) => {
+    ws.getColumn(i + 1).width = Math.max(ws.getColumn(i + 1).width ?? 0, c.width);
+  });
+  for (const r of rows) {
+    const row = ws.addRow(r);
+    columns.forEach((c, i) => {
+      if (c.money) row.getCell(i + 1).numFmt = YUAN;
+    });
+  }
+  return header.number;
+}
+
+async function toFile(wb: ExcelJS.Workbook, fileName: string): Promise<XlsxFile> {
+  const buf = Buffer.from(await wb.xlsx.writeBuffer());
+  return {
+    fileName,
+    contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    base64: buf.toString('base64'),
+    bytes: buf.length,
+  };
+}
+
+function workbook(): ExcelJS.Workbook {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = '订货通';
+  return wb;
+}
+
+export const STATEMENT_SHEET = '对账单';
+
+export async function statementXlsx(s: Statement): Promise<XlsxFile> {
+  const wb = workbook();
+  const ws = wb.addWorksheet(STATEMENT_SHEET);
+  ws.addRow([`对账单 — ${s.customer.name}（${s.customer.code}）`]).font = { bold: true, size: 14 };
+  ws.addRow(['对账期间', `${s.period.firstDate} 至 ${s.period.lastDate}`]);
+  ws.addRow(['跟单员', s.merchandiserName]);
+  ws.addRow(['生成时间', formatShortDateTime(s.generatedAt), businessDate(s.generatedAt)]);
+  ws.addRow([]);
+  const summary: [string, number][] = [
+    ['期初未付(元)', s.totals.openingFen],
+    ['本月订货(元)', s.totals.orderedFen],
+    ['本月发货(元)', s.totals.shippedFen],
+    ['本月回款(元)', s.totals.paidFen],
+    ['期末未付(元)', s.totals.closingFen],
+  ];
+  for (const [label, fen] of summary) {
+    const row = ws.addRow([label, yuan(fen)]);
+    row.getCell(2).numFmt = YUAN;
+  }
+  ws.addRow(['本月订单数', s.totals.orderCount]);
+  ws.addRow([]);
+  table(
+    ws,
+    [
+      { header: '订单号', width: 20 },
+      { header: '下单日期', width: 12 },
+      { header: '状态', width: 8 },
+      { header: '订单金额(元)', width: 14, money: true },
+      { header: '发货日期', width: 12 },
+      { header: '本月发货(元)', width: 14, money: true },
+      { header: '回款日期', width: 12 },
+      { header: '本月回款(元)', width: 14, money: true },
+      { header: '月末未付(元)', width: 14, money: true },
+    ],
+    s.lines.map((l) => [
+      l.orderNo,
+      l.createdDate,
+      l.statusLabel,
+      yuan(l.totalFen),
+      l.shippedDate ?? '',
+      yuan(l.shippedInMonthFen),
+      l.paidDate ?? '',
+      yuan(l.paidInMonthFen),
+      yuan(l.unpaidAtEndFen),
+    ]),
+  );
+  const total = ws.addRow(['合计', '', '', null, '', yuan(s.totals.shippedFen), '', yuan(s.totals.paidFen), yuan(s.lines.reduce((n, l) => n + l.unpaidAtEndFen, 0))]);
+  total.font = { bold: true };
+  for (const c of [6, 8, 9]) total.getCell(c).numFmt = YUAN;
+  return toFile(wb, exportFileName('对账单', s.customer.name, s.month));
+}
+
+export const MONTHLY_SHEETS = { customers: '按客户', products: '按商品', exceptions: '异常登记' } as const;
+
+export async function monthlyReportXlsx(r: MonthlyReport): Promise<XlsxFile> {
+  const wb = workbook();
+  const c = wb.addWorksheet(MONTHLY_SHEETS.customers);
+  table(
+    c,
+    [
+      { header: '客户编码', width: 12 },
+      { header: '客户名称', width: 20 },
+      { header: '跟单员', width: 10 },
+      { header: '订单数', width: 8 },
+      { header: '订货金额(元)', width: 14, money: true },
+      { header: '发货单数', width: 10 },
+      { header: '发货金额(元)', width: 14, money: true },
+      { header: '回款金额(元)', width: 14, money: true },
+    ],
+    r.byCustomer.map((x) => [x.customerCode, x.customerName, x.merchandiserName, x.orderCount, yuan(x.orderedFen), x.shippedCount, yuan(x.shippedFen), yuan(x.paidFen)]),
+  );
+  const t = c.addRow(['合计', '', '', r.totals.orderCount, yuan(r.totals.orderedFen), r.totals.shippedCount, yuan(r.totals.shippedFen), yuan(r.totals.paidFen)]);
+  t.font = { bold: true };
+  for (const i of [5, 7, 8]) t.getCell(i).numFmt = YUAN;
+
+  const p = wb.addWorksheet(MONTHLY_SHEETS.products);
+  table(
+    p,
+    [
+      { header: '商品编码', width: 14 },
+      { header: '商品名称', width: 20 },
+      { header: '规格', width: 16 },
+      { header: '单位', width: 6 },
+      { header: '订货数量', width: 10 },
+      { header: '订货金额(元)', width: 14, money: true },
+      { header: '发货数量', width: 10 },
+      { header: '发货金额(元)', width: 14, money: true },
+    ],
+    r.byProduct.map((x) => [x.skuCode, x.name, x.spec, x.baseUnit, x.orderedQty, yuan(x.orderedFen), x.shippedQty, yuan(x.shippedFen)]),
+  );
+
+  const e = wb.addWorksheet(MONTHLY_SHEETS.exceptions);
+  table(
+    e,
+    [
+      { header: '订单号', width: 20 },
+      { header: '客户', width: 16 },
+      { header: '类型', width: 10 },
+      { header: '严重程度', width: 8 },
+      { header: '描述', width: 36 },
+      { header: '负责人', width: 10 },
+      { header: '状态', width: 8 },
+      { header: '登记时间', width: 12 },
+      { header: '登记人', width: 10 },
+      { header: '解决时间', width: 12 },
+      { header: '处理结果', width: 30 },
+    ],
+    r.exceptions.map((x) => [
+      x.orderNo,
+      x.customerName,
+      x.kindLabel,
+      x.severityLabel,
+      x.description,
+      x.owner,
+      x.statusLabel,
+      formatShortDateTime(x.openedAt),
+      x.openedBy,
+      x.resolvedAt === null ? '' : formatShortDateTime(x.resolvedAt),
+      x.resolution,
+    ]),
+  );
+  return toFile(wb, exportFileName('月度报表', '供应商', r.month));
+}

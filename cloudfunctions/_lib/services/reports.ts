@@ -1,0 +1,66 @@
+/** Loads what statements and the monthly report need; the computation is in shared/statement.ts. */
+import {
+  buildMonthlyReport,
+  buildStatement,
+  DomainError,
+  monthBounds,
+  type Caller,
+  type Customer,
+  type MonthlyReport,
+  type Order,
+  type Statement,
+  type StatementCustomer,
+} from '@dinghuo/shared';
+import { findAll, type Store } from '../data/store';
+
+/** Orders are taken to ship and be paid within this many days of being placed. */
+export const FLOW_LOOKBACK_DAYS = 366;
+const DAY = 86_400_000;
+
+/** The customer whose statement the caller asks for, if the caller may see it (else NOT_FOUND). */
+export async function statementCustomerFor(store: Store, caller: Caller, customerId: string | undefined): Promise<Customer> {
+  if (caller.kind === 'anonymous') throw new DomainError('NOT_BOUND');
+  const id = caller.kind === 'customer' ? caller.customerId : customerId;
+  if (!id) throw new DomainError('VALIDATION_FAILED', '请选择客户');
+  const customer = await store.get('customers', id);
+  if (!customer) throw new DomainError('NOT_FOUND');
+  if (caller.kind === 'merchandiser' && customer.merchandiserId !== caller.staffId) throw new DomainError('NOT_FOUND');
+  return customer;
+}
+
+export async function statementCustomers(store: Store, caller: Caller): Promise<StatementCustomer[]> {
+  if (caller.kind === 'anonymous') throw new DomainError('NOT_BOUND');
+  const pick = (c: Customer): StatementCustomer => ({ _id: c._id, code: c.code, name: c.name });
+  if (caller.kind === 'customer') {
+    const c = await store.get('customers', caller.customerId);
+    return c ? [pick(c)] : [];
+  }
+  const filter = caller.kind === 'merchandiser' ? { merchandiserId: caller.staffId } : {};
+  return (await findAll(store, 'customers', filter, [['code', 'asc']])).map(pick);
+}
+
+export async function loadStatement(store: Store, customer: Customer, month: string, now: number): Promise<Statement> {
+  const [orders, staff] = await Promise.all([
+    findAll(store, 'orders', { customerId: customer._id, createdAt: { $lt: monthBounds(month).end } }, [['createdAt', 'asc']]),
+    store.get('staff', customer.merchandiserId),
+  ]);
+  return buildStatement(customer, staff?.name ?? '', month, orders, now);
+}
+
+export async function loadMonthlyReport(store: Store, month: string, now: number): Promise<MonthlyReport> {
+  const b = monthBounds(month);
+  const [placed, flowing, exceptions] = await Promise.all([
+    findAll(store, 'orders', { createdMonth: month }),
+    // Orders placed earlier that may have shipped or been paid in the month.
+    findAll(store, 'orders', {
+      createdAt: { $gte: b.start - FLOW_LOOKBACK_DAYS * DAY, $lt: b.start },
+      status: { $in: ['shipped', 'delivered', 'completed'] },
+    }),
+    findAll(store, 'exceptions', { openedAt: { $gte: b.start, $lt: b.end } }),
+  ]);
+  const orders: Order[] = [...placed, ...flowing];
+  const names = new Map(orders.map((o) => [o.customerId, o.customer.name]));
+  const missing = [...new Set(exceptions.map((e) => e.customerId))].filter((id) => !names.has(id));
+  if (missing.length) for (const c of await store.getMany('customers', missing)) names.set(c._id, c.name);
+  return buildMonthlyReport(month, orders, exceptions, names, now);
+}

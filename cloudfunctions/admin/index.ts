@@ -1,0 +1,37 @@
+/**
+ * admin: the supplier admin's tools (admin role only).
+ * - importRows: applies one chunk of already-parsed spreadsheet rows (the CLI reads the file and
+ *   sends chunks: first all as dry runs, then, if no row is bad or --skip-bad, for real). A real
+ *   run with bad rows and no skipBad writes nothing and answers IMPORT_INVALID with the report.
+ * - monthlyReport: the month's orders/shipments by customer, quantities by product and the
+ *   exceptions register, as data or as an XLSX file (base64).
+ */
+import { ApiInputs, DomainError } from '@dinghuo/shared';
+import { defineFunction } from '../_lib/runtime';
+import { requireAdmin } from '../_lib/identity';
+import { importRows } from '../_lib/services/importer';
+import { loadMonthlyReport } from '../_lib/services/reports';
+import { monthlyReportXlsx } from '../_lib/services/reportXlsx';
+
+export const main = defineFunction(ApiInputs.admin, {
+  importRows: async (input, { store, caller, now }) => {
+    requireAdmin(caller);
+    const report = await importRows(store, input.kind, input.rows, {
+      dryRun: input.dryRun,
+      skipBad: input.skipBad,
+      now,
+      file: input.file,
+    });
+    if (!input.dryRun && !report.written) {
+      throw new DomainError('IMPORT_INVALID', `导入文件有 ${report.bad.length} 行错误，未写入任何数据`, {
+        report: { ...report, bad: report.bad.slice(0, 200) },
+      });
+    }
+    return report;
+  },
+  monthlyReport: async (input, { store, caller, now }) => {
+    requireAdmin(caller);
+    const report = await loadMonthlyReport(store, input.month, now);
+    return input.format === 'xlsx' ? monthlyReportXlsx(report) : report;
+  },
+});
