@@ -121,6 +121,38 @@ export function compileFilter(filter: Filter, params: unknown[]): string {
   return parts.length === 0 ? '1' : parts.join(' AND ');
 }
 
+const TOP_LEVEL_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * A patch json_set can apply exactly, as SQL arguments (`'$.a', ?, '$.b', json('true')`), or null.
+ * Integers are bound as BigInt so SQLite stores them as JSON integers (not 3.0). Increments,
+ * objects, arrays, non-integer numbers, dot paths and deletes are left to applyPatch.
+ */
+export function simplePatchSql(patch: Patch): { sql: string; params: unknown[] } | null {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  const entries = Object.entries(patch);
+  if (entries.length === 0) return null;
+  for (const [key, value] of entries) {
+    if (!TOP_LEVEL_KEY.test(key) || key === '__proto__') return null;
+    const p = `'$.${key}'`;
+    if (typeof value === 'string') {
+      parts.push(`${p}, ?`);
+      params.push(value);
+    } else if (typeof value === 'number' && Number.isSafeInteger(value)) {
+      parts.push(`${p}, ?`);
+      params.push(BigInt(value));
+    } else if (typeof value === 'boolean') {
+      parts.push(`${p}, json(${value ? "'true'" : "'false'"})`);
+    } else if (value === null) {
+      parts.push(`${p}, json('null')`);
+    } else {
+      return null;
+    }
+  }
+  return { sql: parts.join(', '), params };
+}
+
 class Mutex {
   private tail: Promise<unknown> = Promise.resolve();
   run<T>(fn: () => Promise<T> | T): Promise<T> {
@@ -212,6 +244,15 @@ export class SqliteStore implements Store {
   }
 
   patchSync<C extends CollectionName>(coll: C, id: string, patch: Patch): boolean {
+    // Fast path (the submit path's stock and credit updates): top-level fields set to a string,
+    // safe integer, boolean or null are written by one UPDATE with json_set — no read, parse,
+    // clone and re-serialise. Anything else (objects, dot paths, deletes, increments,
+    // non-integers) goes through applyPatch.
+    const simple = simplePatchSql(patch);
+    if (simple) {
+      const info = this.stmt(`UPDATE "${coll}" SET doc = json_set(doc, ${simple.sql}) WHERE id = ?`).run(...simple.params, id);
+      return info.changes > 0;
+    }
     const current = this.getSync(coll, id);
     if (!current) return false;
     const next = applyPatch(current as object, patch);
