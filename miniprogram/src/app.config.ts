@@ -3,7 +3,7 @@ export default defineAppConfig({
   pages: ['pages/catalog/index', 'pages/cart/index', 'pages/orders/index', 'pages/followup/index', 'pages/me/index'],
   subPackages: [
     { root: 'packageOrder', pages: ['checkout/index', 'detail/index'] },
-    // The 跟单 pages (another engineer) go in: { root: 'packageFollowup', pages: [...] }
+    { root: 'packageFollowup', pages: ['list/index', 'detail/index', 'customers/index', 'customer/index', 'place/index', 'aftersales/index'] },
   ],
   window: {
     backgroundTextStyle: 'light',

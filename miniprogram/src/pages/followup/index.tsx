@@ -1,26 +1,96 @@
 /**
- * Placeholder of the staff-only 跟单 tab. The 跟单 pages themselves (another engineer) go in the
- * packageFollowup subpackage; this tab page stays small and links into it.
+ * The staff-only 跟单 tab: today's work at a glance. Each count opens its list (packageFollowup);
+ * the most urgent orders of each bucket are listed below. Everything else lives in the
+ * packageFollowup subpackage, so this tab page stays small.
  */
-import { useDidShow } from '@tarojs/taro';
+import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
+import type { TodayView } from '@dinghuo/shared/followupApi';
+import type { TodayBucket } from '@dinghuo/shared/warnings';
+import { call } from '@/api/client';
 import { isStaff, loadMe } from '@/store/session';
 import { useMe } from '@/store/hooks';
 import { ErrorState, Loading } from '@/components/StateView';
 import { H5TabBar } from '@/components/TabBar';
+import { BUCKETS, BUCKET_LABELS } from './buckets';
+import { FollowRow } from './FollowRow';
+import './index.scss';
+
+const go = (url: string) => void Taro.navigateTo({ url });
+
+function Today({ view }: { view: TodayView }) {
+  const nonEmpty = BUCKETS.filter((b) => view.counts[b] > 0);
+  return (
+    <View data-testid='followup-today'>
+      <View className='fu-tiles'>
+        {BUCKETS.map((b) => (
+          <View
+            key={b}
+            className={`fu-tile fu-tile--${b} ${view.counts[b] > 0 ? 'fu-tile--hot' : ''}`}
+            data-testid='bucket-tile'
+            data-bucket={b}
+            onClick={() => go(`/packageFollowup/list/index?bucket=${b}`)}
+          >
+            <Text className='fu-tile__count' data-testid='bucket-count'>
+              {view.counts[b]}
+            </Text>
+            <Text className='fu-tile__label'>{BUCKET_LABELS[b]}</Text>
+          </View>
+        ))}
+      </View>
+      <View className='fu-links'>
+        <Text className='chip' data-testid='link-customers' onClick={() => go('/packageFollowup/customers/index')}>
+          我的客户
+        </Text>
+        <Text className='chip' data-testid='link-place' onClick={() => go('/packageFollowup/customers/index?pick=place')}>
+          代客下单
+        </Text>
+        <Text className='chip' data-testid='link-aftersales' onClick={() => go('/packageFollowup/aftersales/index')}>
+          售后处理
+        </Text>
+      </View>
+      {nonEmpty.length === 0 ? (
+        <View className='card'>
+          <Text className='muted'>今天没有需要处理的订单</Text>
+        </View>
+      ) : null}
+      {nonEmpty.map((b: TodayBucket) => (
+        <View key={b} className='card' data-testid='bucket-preview' data-bucket={b}>
+          <View className='row row--between'>
+            <Text className='section-title'>
+              {BUCKET_LABELS[b]}（{view.counts[b]}）
+            </Text>
+            {view.counts[b] > view.previews[b].length ? (
+              <Text className='fu-more' onClick={() => go(`/packageFollowup/list/index?bucket=${b}`)}>
+                全部 ›
+              </Text>
+            ) : null}
+          </View>
+          {view.previews[b].map((item) => (
+            <FollowRow key={item._id} item={item} />
+          ))}
+        </View>
+      ))}
+    </View>
+  );
+}
 
 export default function FollowupPage() {
   const me = useMe();
   const [error, setError] = useState<unknown>(null);
-  const check = () => {
+  const [view, setView] = useState<TodayView | null>(null);
+  const refresh = useCallback(() => {
     setError(null);
-    loadMe().catch(setError);
-  };
-  useDidShow(check);
+    return loadMe()
+      .then((m) => (isStaff(m) ? call('followup', 'today', {}).then(setView) : undefined))
+      .catch(setError);
+  }, []);
+  useDidShow(() => void refresh());
+  usePullDownRefresh(() => void refresh().finally(() => Taro.stopPullDownRefresh()));
 
   let body;
-  if (!me && error) body = <ErrorState error={error} onRetry={check} />;
+  if (!me && error) body = <ErrorState error={error} onRetry={refresh} />;
   else if (!me) body = <Loading />;
   else if (!isStaff(me))
     body = (
@@ -30,9 +100,15 @@ export default function FollowupPage() {
     );
   else
     body = (
-      <View className='card' data-testid='followup-home'>
-        <View className='section-title'>跟单工作台</View>
-        <Text className='muted'>{me.staff?.name ?? me.name}，今日待办将显示在这里。</Text>
+      <View data-testid='followup-home'>
+        <View className='card fu-head'>
+          <View className='section-title'>跟单工作台</View>
+          <Text className='muted'>
+            {me.staff?.name ?? me.name}
+            {view ? ` · 今天 ${view.date}` : ''}
+          </Text>
+        </View>
+        {view ? <Today view={view} /> : error ? <ErrorState error={error} onRetry={refresh} /> : <Loading />}
       </View>
     );
   return (
