@@ -168,7 +168,7 @@ test('bind → browse → cart → submit → see the order → cancel', async (
 test('the 跟单 tab shows only for staff', async () => {
   const page = await newPhonePage(browser);
   await signInAs(page, 'demo-merch-wang');
-  await page.getByText('跟单工作台', { exact: true }).last().waitFor({ timeout: 30_000 });
+  await page.waitForURL(/pages\/followup\/index/, { timeout: 30_000 });
   await page.waitForFunction(() => Array.from(document.querySelectorAll('.tab-bar__item')).some((e) => (e as HTMLElement).offsetParent !== null));
   expect(await visibleTabs(page)).toEqual(['followup', 'me']);
   await shot(page, '10-staff-followup-tab');

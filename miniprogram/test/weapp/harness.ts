@@ -59,6 +59,14 @@ export function setupWeapp(backend: Backend): Harness {
   let nextRoute = '';
   let nextQuery: Record<string, string> = {};
 
+  // Taro's createComponentConfig (custom-tab-bar) sets behaviors/externalClasses to {} when
+  // absent; WeChat accepts that, j-component wants arrays.
+  const rawComponent = g.Component;
+  g.Component = (def: Record<string, unknown>) => {
+    if (!Array.isArray(def.behaviors)) def.behaviors = [];
+    if (!Array.isArray(def.externalClasses)) def.externalClasses = [];
+    return rawComponent(def);
+  };
   const wx = g.wx;
   wx.cloud = {
     init: () => undefined,

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { Me, OrderDetail, Quote } from '@dinghuo/shared/api';
 import { call } from '@/api/client';
 import { codeOf, messageOf } from '@/api/errors';
-import { askOrderStatusConsent, prefetchOrderTemplates, type ConsentOutcome } from '@/api/subscription';
+import { askOrderStatusConsent, prefetchOrderStatusTemplates, type ConsentOutcome } from '@/api/subscribe';
 import { cart } from '@/store/cart';
 import { loadMe } from '@/store/session';
 import { Empty, ErrorState, Loading } from '@/components/StateView';
@@ -15,7 +15,8 @@ import './index.scss';
 const CONSENT_TEXT: Record<ConsentOutcome, string> = {
   accepted: '已订阅，订单状态变化时会通过微信通知您',
   rejected: '您未订阅通知，可在订单详情中查看进度',
-  unavailable: '暂时无法订阅通知，可在订单详情中查看进度',
+  unsupported: '可在订单详情中查看进度',
+  failed: '暂时无法订阅通知，可在订单详情中查看进度',
 };
 
 export default function CheckoutPage() {
@@ -60,7 +61,7 @@ export default function CheckoutPage() {
       .then((o) => {
         cart.clear();
         setOrder(o);
-        void prefetchOrderTemplates().then(setTemplates);
+        void prefetchOrderStatusTemplates().then(setTemplates);
       })
       .catch((e: unknown) => {
         // The server answered: no order was placed, so a corrected cart gets a fresh id.
@@ -97,7 +98,7 @@ export default function CheckoutPage() {
                 className='btn-primary'
                 disabled={templates.length === 0}
                 onClick={() => {
-                  void askOrderStatusConsent(templates).then(setConsent);
+                  void askOrderStatusConsent().then(setConsent);
                 }}
               >
                 订阅订单状态通知
