@@ -1,0 +1,74 @@
+/**
+ * Test support for statements and reports: a local runtime with a clock the test moves, two
+ * customers imported through the admin function and bound to WeChat users, and orders moved
+ * through the real functions (submit, review, nodes, payment, cancel, exceptions).
+ */
+import type { Order, Result } from '@dinghuo/shared';
+import { startLocalRuntime, type LocalRuntime } from '../local/server';
+
+export const ADMIN = 'demo-admin';
+export const WANG = 'demo-merch-wang';
+export const LI = 'demo-merch-li';
+export const CUST1 = 'report-test-k1';
+export const CUST2 = 'report-test-k2';
+
+export interface Flow {
+  rt: LocalRuntime;
+  setClock(iso: string): void;
+  call<T>(fn: string, action: string, input: unknown, openid: string | null): Promise<T>;
+  raw(fn: string, action: string, input: unknown, openid: string | null): Promise<Result<unknown>>;
+  /** Places an order as the customer at `iso` (SKU by index in the demo catalog, whole cases). */
+  place(openid: string, iso: string, picks: [skuId: string, cases: number][]): Promise<Order>;
+  /** Confirms (审单), then records nodes up to `until`, each at its own instant. */
+  advance(orderId: string, steps: { node: 'qc' | 'shipment' | 'delivery' | 'payment'; at: string }[], merch?: string): Promise<Order>;
+  confirm(orderId: string, iso: string, merch?: string): Promise<void>;
+  order(orderId: string): Promise<Order>;
+}
+
+export async function startFlow(): Promise<Flow> {
+  let clock = Date.parse('2027-02-01T02:00:00Z');
+  const rt = await startLocalRuntime({ dataDir: ':memory:', timers: false, quiet: true, now: () => clock });
+  const raw = (fn: string, action: string, input: unknown, openid: string | null) => rt.invoke(fn, { action, input }, openid);
+  const call = async <T>(fn: string, action: string, input: unknown, openid: string | null): Promise<T> => {
+    const r = await raw(fn, action, input, openid);
+    if (!r.ok) throw Object.assign(new Error(`${fn}.${action}: ${r.error.code} ${r.error.message}`), { code: r.error.code });
+    return r.data as T;
+  };
+  // Two customers of 王敏 and 李强, imported through the admin function, then bound.
+  const rows = [
+    { code: 'RK1', name: '报表测试超市', levelName: '二级批发', merchandiser: '王敏', creditLimitFen: '不限', invitationCode: 'RPTK1AAA', contact: '甲', phone: '13800000011', address: '上海市测试路 1 号' },
+    { code: 'RK2', name: '报表测试便利店', levelName: '二级批发', merchandiser: '李强', creditLimitFen: '不限', invitationCode: 'RPTK2BBB', contact: '乙', phone: '13800000012', address: '上海市测试路 2 号' },
+  ].map((values, i) => ({ row: i + 2, values }));
+  await call('admin', 'importRows', { kind: 'customers', rows, dryRun: false }, ADMIN);
+  await call('auth', 'bind', { invitationCode: 'RPTK1AAA' }, CUST1);
+  await call('auth', 'bind', { invitationCode: 'RPTK2BBB' }, CUST2);
+
+  let n = 0;
+  const flow: Flow = {
+    rt,
+    setClock: (iso) => {
+      clock = Date.parse(iso);
+    },
+    call,
+    raw,
+    async place(openid, iso, picks) {
+      flow.setClock(iso);
+      n += 1;
+      const detail = await call<Order>('order', 'submit', { requestId: `report-flow-${n}-x`, lines: picks.map(([skuId, count]) => ({ skuId, unit: 'case', count })), addressId: 'addr_1' }, openid);
+      return detail;
+    },
+    async confirm(orderId, iso, merch = WANG) {
+      flow.setClock(iso);
+      await call('followup', 'review', { decision: 'confirm', orderId }, merch);
+    },
+    async advance(orderId, steps, merch = WANG) {
+      for (const s of steps) {
+        flow.setClock(s.at);
+        await call('followup', 'advanceNode', { orderId, node: s.node }, merch);
+      }
+      return flow.order(orderId);
+    },
+    order: async (orderId) => (await rt.store.get('orders', orderId))!,
+  };
+  return flow;
+}
