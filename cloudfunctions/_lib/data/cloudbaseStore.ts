@@ -130,7 +130,7 @@ export interface TransactionRetryPolicy {
   maxDelayMs: number;
 }
 
-export const DEFAULT_TRANSACTION_RETRY: TransactionRetryPolicy = { attempts: 10, baseDelayMs: 15, maxDelayMs: 400 };
+export const DEFAULT_TRANSACTION_RETRY: TransactionRetryPolicy = { attempts: 10, baseDelayMs: 20, maxDelayMs: 1000 };
 
 const TRANSACTION_CONFLICT = 'DATABASE_TRANSACTION_CONFLICT';
 

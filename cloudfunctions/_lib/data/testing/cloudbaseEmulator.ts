@@ -41,6 +41,7 @@ export interface RecordedRequest {
   seq: number;
   action: string;
   collectionName?: string;
+  /** The transaction the request carries (for startTransaction: the id it was given). */
   transactionId?: string;
   queryType?: 'DOC' | 'WHERE';
   query?: Record<string, unknown>;
@@ -402,6 +403,7 @@ export class CloudbaseEmulator {
       case 'database.startTransaction': {
         const txn: Txn = { id: `txn-${++this.txnSeq}`, snapshot: this.seq, writes: new Map(), state: 'open' };
         this.txns.set(txn.id, txn);
+        r.transactionId = txn.id; // recorded: the id this start answered
         return { transactionId: txn.id };
       }
       case 'database.commitTransaction': {
