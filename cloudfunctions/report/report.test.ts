@@ -37,7 +37,7 @@ beforeAll(async () => {
   E = await flow.place(CUST1, '2027-03-31T16:30:00Z', [['sku_0002', 1]]);
   // Another customer's order in March.
   await flow.place(CUST2, '2027-03-09T02:00:00Z', [['sku_0001', 1]]);
-  [A, B, C, D, E, F] = await Promise.all([A, B, C, D, E, F].map((o) => flow.order(o._id)));
+  [A, B, C, D, E, F] = (await Promise.all([A, B, C, D, E, F].map((o) => flow.order(o._id)))) as [Order, Order, Order, Order, Order, Order];
   flow.setClock('2027-04-02T02:00:00Z');
 });
 afterAll(() => flow.rt.close());
