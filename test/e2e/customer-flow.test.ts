@@ -174,3 +174,17 @@ test('the 跟单 tab shows only for staff', async () => {
   await shot(page, '10-staff-followup-tab');
   await page.close();
 });
+
+test('without signing in, the H5 app asks to sign in and offers the demo identities', async () => {
+  const page = await newPhonePage(browser);
+  await page.goto(`${rt.url}/`);
+  const gate = page.locator('[data-testid="gate-signin"]:visible');
+  await gate.waitFor({ timeout: 30_000 });
+  await expect(gate.innerText()).resolves.toContain('请先登录');
+  await gate.locator('taro-button-core').click();
+  await page.locator('.identity').first().waitFor({ timeout: 15_000 });
+  const labels = await page.locator('.identity__label').allInnerTexts();
+  expect(labels.some((l) => l.includes('华联超市'))).toBe(true);
+  await shot(page, '00-identity-picker');
+  await page.close();
+});
