@@ -433,6 +433,49 @@ describe('CloudbaseStore on the wire (real node-sdk requests recorded by the emu
   });
 });
 
+describe('the emulator behaves like Cloudbase transactions (raw SDK calls)', () => {
+  let emu: CloudbaseEmulator;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  let db: any;
+  beforeEach(async () => {
+    emu = await CloudbaseEmulator.start();
+    db = emulatorDb(emu);
+    await db.collection('stock').add({ _id: 's', onHand: 5, reserved: 0 });
+  });
+  afterEach(() => emu.close());
+
+  it('a transaction reads its snapshot, and writing a document committed since then conflicts', async () => {
+    const t = await db.startTransaction();
+    expect((await t.collection('stock').doc('s').get()).data).toMatchObject({ reserved: 0 });
+    await db.collection('stock').doc('s').update({ reserved: db.command.inc(2) });
+    expect((await t.collection('stock').doc('s').get()).data).toMatchObject({ reserved: 0 });
+    await expect(t.collection('stock').doc('s').update({ reserved: 1 })).rejects.toMatchObject({
+      code: 'DATABASE_TRANSACTION_CONFLICT',
+    });
+    expect(emu.openTransactions()).toBe(0);
+    expect(emu.docs('stock')).toEqual([{ _id: 's', onHand: 5, reserved: 2 }]);
+  });
+
+  it('a write outside transactions waits for the transaction holding the document, then applies on top', async () => {
+    const t = await db.startTransaction();
+    await t.collection('stock').doc('s').update({ reserved: db.command.inc(3) });
+    let outsideDone = false;
+    const outside = db
+      .collection('stock')
+      .where({ _id: 's', onHand: db.command.gte(5) })
+      .update({ onHand: db.command.inc(-5) })
+      .then((r: { updated: number }) => {
+        outsideDone = true;
+        return r.updated;
+      });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(outsideDone).toBe(false);
+    await t.commit();
+    expect(await outside).toBe(1);
+    expect(emu.docs('stock')).toEqual([{ _id: 's', onHand: 0, reserved: 3 }]);
+  });
+});
+
 describe('createCloudbaseStore (the production factory) honours TCB_CONTEXT_CNFG', () => {
   const saved = { ...process.env };
   afterEach(() => {
