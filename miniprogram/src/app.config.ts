@@ -4,6 +4,7 @@ export default defineAppConfig({
   subPackages: [
     { root: 'packageOrder', pages: ['checkout/index', 'detail/index'] },
     { root: 'packageFollowup', pages: ['list/index', 'detail/index', 'customers/index', 'customer/index', 'place/index', 'aftersales/index'] },
+    { root: 'packageReport', pages: ['statement/index'] },
   ],
   window: {
     backgroundTextStyle: 'light',

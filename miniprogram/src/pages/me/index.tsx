@@ -112,7 +112,7 @@ function BindScreen() {
           {error instanceof Error && error.message === 'short' ? '请输入完整的邀请码' : messageOf(error)}
         </Text>
       ) : null}
-      <Button className='btn-primary bind__button' disabled={busy} loading={busy} data-testid='bind-submit' onClick={submit}>
+      <Button className='btn-primary bind__button' disabled={busy || undefined} loading={busy} data-testid='bind-submit' onClick={submit}>
         绑定
       </Button>
     </View>
@@ -163,6 +163,11 @@ function Profile({ me }: { me: Me }) {
           ))}
         </View>
       ) : null}
+      <View className='card'>
+        <Button data-testid='open-statement' onClick={() => void Taro.navigateTo({ url: '/packageReport/statement/index' })}>
+          对账单
+        </Button>
+      </View>
       {isStaff(me) ? (
         <View className='card'>
           <Button className='btn-primary' onClick={() => void Taro.switchTab({ url: '/pages/followup/index' })}>
