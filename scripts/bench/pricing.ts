@@ -104,7 +104,11 @@ export async function runPricingBenchmark(argv: string[] = []): Promise<BenchRep
       `Target: a customer's prices for 10,000 SKUs ≤ ${PRICING_TARGET_MS} ms, with the context loaded and with loading it from the store — ` +
         (misses.length ? `**missed**: ${misses.join('; ')}` : '**met**'),
     ].join('\n');
-    return { title: 'Catalog pricing', command, markdown, pass: misses.length === 0, misses };
+    const summary: BenchReport['summary'] = [
+      ['One customer\'s prices for 10,000 SKUs (context loaded), p50', `≤ ${PRICING_TARGET_MS} ms`, ms(pureP50), pureP50 <= PRICING_TARGET_MS],
+      ['… including loading the context from the store, p50', `≤ ${PRICING_TARGET_MS} ms`, ms(storeP50), storeP50 <= PRICING_TARGET_MS],
+    ];
+    return { title: 'Catalog pricing', command, markdown, pass: misses.length === 0, misses, summary };
   } finally {
     await rt.close();
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleAll, ROOT } from '../deploy/bundle-functions';
-import { kb, machineLine, median, ms, table, type BenchReport } from './util';
+import { kb, machineLine, median, ms, size, table, type BenchReport } from './util';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { measureWeapp } = require('../build-sizes.js') as {
@@ -50,9 +50,9 @@ export function checkWeappSizes(dist = WEAPP_DIST, budgets = BUDGETS): WeappSize
   const violations: string[] = [];
   if (sizes.main > budgets.mainBytes) violations.push(`main package ${kb(sizes.main)} > ${kb(budgets.mainBytes)}`);
   for (const [root, bytes] of Object.entries(sizes.subpackages)) {
-    if (bytes > budgets.subpackageBytes) violations.push(`subpackage ${root} ${kb(bytes)} > ${kb(budgets.subpackageBytes)}`);
+    if (bytes > budgets.subpackageBytes) violations.push(`subpackage ${root} ${kb(bytes)} > ${size(budgets.subpackageBytes)}`);
   }
-  if (sizes.total > budgets.totalBytes) violations.push(`total ${kb(sizes.total)} > ${kb(budgets.totalBytes)}`);
+  if (sizes.total > budgets.totalBytes) violations.push(`total ${kb(sizes.total)} > ${size(budgets.totalBytes)}`);
   const tabPages = (app.tabBar?.list ?? []).map((t) => t.pagePath.replace(/^\//, ''));
   for (const page of tabPages) {
     if (roots.some((r) => page === r || page.startsWith(`${r}/`))) violations.push(`tab page ${page} is inside a subpackage`);
@@ -109,8 +109,8 @@ export async function runSizesBenchmark(argv: string[] = []): Promise<BenchRepor
       ['package', 'size', 'budget'],
       [
         [`main (${weapp.tabPages.length} tab pages: ${weapp.tabPages.join(', ')})`, kb(weapp.main), kb(BUDGETS.mainBytes)],
-        ...Object.entries(weapp.subpackages).map(([root, bytes]) => [`subpackage ${root}`, kb(bytes), kb(BUDGETS.subpackageBytes)]),
-        ['total', kb(weapp.total), kb(BUDGETS.totalBytes)],
+        ...Object.entries(weapp.subpackages).map(([root, bytes]) => [`subpackage ${root}`, kb(bytes), size(BUDGETS.subpackageBytes)]),
+        ['total', size(weapp.total), size(BUDGETS.totalBytes)],
       ],
     ),
     '',
@@ -127,7 +127,7 @@ export async function runSizesBenchmark(argv: string[] = []): Promise<BenchRepor
         ['function', 'bundle', 'cold require (median)', 'largest parts'],
         fns.map((f) => [
           f.name,
-          kb(f.bytes),
+          size(f.bytes),
           ms(median(f.requireMs), 1),
           f.topPackages.map(([p, b]) => `${p} ${kb(b)}`).join(', '),
         ]),
@@ -140,6 +140,16 @@ export async function runSizesBenchmark(argv: string[] = []): Promise<BenchRepor
     markdown: parts.join('\n'),
     pass: weapp.violations.length === 0,
     misses: weapp.violations,
+    summary: [
+      ['Weapp main package (all tab pages)', `≤ ${kb(BUDGETS.mainBytes)}`, kb(weapp.main), weapp.main <= BUDGETS.mainBytes],
+      [
+        'Largest weapp subpackage',
+        `≤ ${size(BUDGETS.subpackageBytes)}`,
+        kb(Math.max(0, ...Object.values(weapp.subpackages))),
+        Object.values(weapp.subpackages).every((b) => b <= BUDGETS.subpackageBytes),
+      ],
+      ['Weapp total', `≤ ${size(BUDGETS.totalBytes)}`, size(weapp.total), weapp.total <= BUDGETS.totalBytes],
+    ],
   };
 }
 

@@ -189,7 +189,12 @@ export async function runSubmitBenchmark(argv: string[] = []): Promise<BenchRepo
       `Targets: p50 ≤ ${SUBMIT_TARGETS.p50Ms} ms (service, concurrency 1), ≥ ${SUBMIT_TARGETS.perSecond.toLocaleString('en')} submits/s, zero oversell — ` +
         (misses.length ? `**missed**: ${misses.join('; ')}` : '**met**'),
     ].join('\n');
-    return { title: 'Order submit', command, markdown, pass: misses.length === 0, misses };
+    const summary: BenchReport['summary'] = [
+      ['Order submit p50 (20 lines, service, concurrency 1)', `≤ ${SUBMIT_TARGETS.p50Ms} ms`, ms(p50), p50 <= SUBMIT_TARGETS.p50Ms],
+      ['Order submits per second (best of concurrency 1/8/64)', `≥ ${SUBMIT_TARGETS.perSecond.toLocaleString('en')}/s`, `${Math.round(best).toLocaleString('en')}/s`, best >= SUBMIT_TARGETS.perSecond],
+      ['Oversold or mismatched SKUs after the run', '0', String(check.oversold + check.mismatched), check.oversold + check.mismatched === 0],
+    ];
+    return { title: 'Order submit', command, markdown, pass: misses.length === 0, misses, summary };
   } finally {
     await rt.close();
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -49,6 +49,11 @@ export function kb(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} KB`;
 }
 
+/** KB below 1 MB, MB from there. */
+export function size(bytes: number): string {
+  return bytes < 1024 * 1024 ? kb(bytes) : mb(bytes);
+}
+
 export function mb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(2)} MB`;
 }
@@ -74,6 +79,8 @@ export interface BenchReport {
   pass: boolean;
   /** Target misses, in words. */
   misses: string[];
+  /** Rows of the summary table: what, target, measured, met. */
+  summary: [string, string, string, boolean][];
 }
 
 export function flag(argv: string[], name: string, fallback: number): number {

@@ -1,0 +1,112 @@
+/**
+ * Runs every benchmark in sequence and prints one Markdown report; with --write it also
+ * rewrites docs/PERFORMANCE.md from the figures just measured (nothing in it is typed by hand).
+ *
+ *   npm run bench                 # print
+ *   npm run bench -- --write      # print and rewrite docs/PERFORMANCE.md
+ *   npm run bench -- --only submit,pricing
+ *
+ * The weapp size check needs a weapp build (npm run build:weapp); it is built here when missing.
+ * Exits 1 when a target is missed.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ROOT } from '../deploy/bundle-functions';
+import { runSubmitBenchmark } from './submit';
+import { runPricingBenchmark } from './pricing';
+import { runSizesBenchmark, WEAPP_DIST } from './sizes';
+import { machineInfo, machineLine, table, type BenchReport } from './util';
+
+const DOC = path.join(ROOT, 'docs/PERFORMANCE.md');
+
+/** The spreadsheet import benchmark is its own script; its output is quoted as it prints it. */
+function runImportBenchmark(): BenchReport {
+  const script = path.join(ROOT, 'scripts/bench/import-bench.ts');
+  const command = 'npx tsx scripts/bench/import-bench.ts';
+  if (!fs.existsSync(script)) return { title: 'Spreadsheet import', command, markdown: '', pass: true, misses: [], summary: [] };
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+  const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
+  const pass = r.status === 0;
+  return {
+    title: 'Spreadsheet import',
+    command,
+    markdown: ['### Spreadsheet import', '', `Command: \`${command}\``, '', '```', out, '```'].join('\n'),
+    pass,
+    misses: pass ? [] : [`import benchmark exited with ${r.status}`],
+    summary: [],
+  };
+}
+
+const BENCHMARKS: Record<string, (argv: string[]) => Promise<BenchReport> | BenchReport> = {
+  submit: runSubmitBenchmark,
+  pricing: runPricingBenchmark,
+  sizes: (argv) => {
+    if (!fs.existsSync(path.join(WEAPP_DIST, 'app.json'))) {
+      console.error('building the weapp (npm run build:weapp) for the size check…');
+      execFileSync('npm', ['run', 'build:weapp'], { cwd: ROOT, stdio: 'inherit' });
+    }
+    return runSizesBenchmark(argv);
+  },
+  import: () => runImportBenchmark(),
+};
+
+function render(reports: BenchReport[], seconds: number): string {
+  const m = machineInfo();
+  const summary = reports.flatMap((r) => r.summary).map(([what, target, measured, met]) => [what, target, measured, met ? 'met' : '**missed**']);
+  return [
+    '# Performance',
+    '',
+    'Measured speed and size of 订货通, written by `npm run bench -- --write` (scripts/bench/run-all.ts) from the ' +
+      'benchmark scripts under scripts/bench/ — nothing here is typed by hand. Each section names the command that ' +
+      'measures it alone. The weapp size budgets are also checked on every `npm test` (scripts/bench/sizes.test.ts).',
+    '',
+    `Machine: ${machineLine(m)}. ` +
+      'Figures are wall-clock times on a shared 2-core machine; expect a quiet laptop to be faster.',
+    '',
+    '## Targets',
+    '',
+    table(['what', 'target', 'measured', ''], summary),
+    '',
+    '## Figures',
+    '',
+    ...reports.filter((r) => r.markdown).flatMap((r) => [r.markdown, '']),
+    `All benchmarks took ${Math.round(seconds)} s.`,
+    '',
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const onlyIdx = argv.indexOf('--only');
+  const only = onlyIdx >= 0 ? (argv[onlyIdx + 1] ?? '').split(',').filter(Boolean) : Object.keys(BENCHMARKS);
+  const unknown = only.filter((n) => !(n in BENCHMARKS));
+  if (unknown.length) throw new Error(`unknown benchmark(s): ${unknown.join(', ')} (known: ${Object.keys(BENCHMARKS).join(', ')})`);
+  const t0 = performance.now();
+  const reports: BenchReport[] = [];
+  for (const name of only) {
+    console.error(`— ${name} …`);
+    const started = performance.now();
+    const report = await BENCHMARKS[name]!(argv);
+    console.error(`— ${name}: ${((performance.now() - started) / 1000).toFixed(1)} s${report.pass ? '' : ` (missed: ${report.misses.join('; ')})`}`);
+    reports.push(report);
+  }
+  const doc = render(reports, (performance.now() - t0) / 1000);
+  console.log(doc);
+  if (argv.includes('--write')) {
+    fs.mkdirSync(path.dirname(DOC), { recursive: true });
+    fs.writeFileSync(DOC, doc);
+    console.error(`wrote ${path.relative(ROOT, DOC)}`);
+  }
+  return reports.every((r) => r.pass) ? 0 : 1;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(e);
+      process.exit(2);
+    },
+  );
+}
