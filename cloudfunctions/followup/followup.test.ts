@@ -307,6 +307,19 @@ describe('with the demo data', () => {
       expect((await order(H3)).openExceptions).toBe(1);
     });
 
+    it("keeps exceptions and chases off the customer's timeline", async () => {
+      await ok(WANG, 'logException', { orderId: H3, kind: 'material_short', severity: 'high', description: '原料供应商断货' });
+      await ok(WANG, 'expedite', { orderId: H3, note: '催车间加班' });
+      await ok(WANG, 'advanceNode', { orderId: H3, node: 'materials', note: '已备齐' });
+      const staffView = await ok<FollowDetail>(WANG, 'detail', { orderId: H3 });
+      expect(staffView.timeline.map((t) => t.event).slice(-3)).toEqual(['exception', 'expedite', 'node']);
+      const seen = data<OrderDetail>(await rt.invoke('order', { action: 'detail', input: { orderId: H3 } }, HUALIAN));
+      expect(seen.timeline.map((t) => t.event)).not.toContain('exception');
+      expect(seen.timeline.map((t) => t.event)).not.toContain('expedite');
+      expect(seen.timeline.at(-1)).toMatchObject({ event: 'node', note: '备料：已备齐' });
+      expect(JSON.stringify(seen.timeline)).not.toContain('断货');
+    });
+
     it('refuses a bad exception without writing one', async () => {
       expect(code(await fu(WANG, 'logException', { orderId: H3, kind: 'qc_failed', severity: 'high', description: '' }))).toBe('VALIDATION_FAILED');
       expect(code(await fu(WANG, 'logException', { orderId: H3, kind: 'fire', severity: 'high', description: 'x' }))).toBe('VALIDATION_FAILED');

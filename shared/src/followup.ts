@@ -231,3 +231,13 @@ export function monthTotals(
   }
   return { totalFen, count };
 }
+
+// --- what the customer sees of the timeline ---------------------------------------------------
+
+/** Timeline events that are the supplier's internal work (exceptions, chases), not for customers. */
+export const INTERNAL_TIMELINE_EVENTS: readonly string[] = ['exception', 'expedite'];
+
+/** The timeline as the customer sees it: without the merchandiser's internal entries. */
+export function customerTimeline<T extends { event: string }>(timeline: readonly T[]): T[] {
+  return timeline.filter((t) => !INTERNAL_TIMELINE_EVENTS.includes(t.event));
+}

@@ -2,6 +2,7 @@ import {
   advanceableNodes,
   canMoveAfterSales,
   checkNodeAdvance,
+  customerTimeline,
   defaultPlan,
   DomainError,
   emptyNodes,
@@ -194,5 +195,19 @@ describe('monthTotals', () => {
     ];
     expect(monthTotals(orders, '2026-03')).toEqual({ totalFen: 1250, count: 2 });
     expect(monthTotals(orders, '2026-02')).toEqual({ totalFen: 5000, count: 1 });
+  });
+});
+
+describe('customerTimeline', () => {
+  it("hides the merchandiser's exceptions and chases, keeps everything else in order", () => {
+    const by = { role: 'merchandiser' as const, name: '王敏' };
+    const t = [
+      { at: 1, event: 'status' as const, by, note: '客户提交订单' },
+      { at: 2, event: 'exception' as const, by, note: '缺料' },
+      { at: 3, event: 'node' as const, by, note: '备料完成' },
+      { at: 4, event: 'expedite' as const, by, note: '催单' },
+      { at: 5, event: 'after_sales' as const, by, note: '售后' },
+    ];
+    expect(customerTimeline(t).map((e) => e.at)).toEqual([1, 3, 5]);
   });
 });

@@ -6,8 +6,9 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import type { LocalRuntime } from '../../scripts/local/server';
-import type { OrderDetail } from '@dinghuo/shared/api';
-import type { FollowDetail, TodayView } from '@dinghuo/shared/followupApi';
+import type { OrderDetail, Quote } from '@dinghuo/shared/api';
+import { formatFen } from '@dinghuo/shared/money';
+import type { CustomerView, FollowDetail, TodayView } from '@dinghuo/shared/followupApi';
 import { apiAs, ensureH5Build, launchBrowser, newPhonePage, shot, startRuntime } from './browser';
 
 jest.setTimeout(180_000);
@@ -134,5 +135,48 @@ test('a merchandiser reviews a submitted order and logs an exception from the ph
     { timeout: 15_000 },
   );
   await shot(page, 'followup-08-today-after');
+  await page.close();
+});
+
+test("a merchandiser opens a customer's view and takes an order by phone (代下单)", async () => {
+  const wang = await apiAs(rt.url, 'demo-merch-wang');
+  const xiaoma = await apiAs(rt.url, 'demo-customer-xiaoma');
+  const view = await wang<CustomerView>('followup', 'customerView', { customerId: 'cus_xiaoma' });
+
+  const page = await newPhonePage(browser);
+  await signInAs(page, 'demo-merch-wang');
+  await page.locator('.fu-tile').first().waitFor({ timeout: 30_000 });
+  await page.locator('[data-testid="link-customers"]').click();
+  const card = page.locator('.page[data-testid="customers"] .cu-card[data-customer="cus_xiaoma"]');
+  await card.waitFor({ timeout: 15_000 });
+  // only 王敏's customers
+  await expect(page.locator('.page[data-testid="customers"] .cu-card').count()).resolves.toBe(3);
+  await card.click();
+  const cv = page.locator('.page[data-testid="customer-view"]');
+  await cv.waitFor({ timeout: 15_000 });
+  await expect(cv.locator('[data-testid="cv-month"]').innerText()).resolves.toBe(formatFen(view.monthFen));
+  await expect(cv.locator('[data-testid="cv-outstanding"]').innerText()).resolves.toBe(formatFen(view.outstandingFen));
+  await shot(page, 'followup-09-customer-view');
+
+  await cv.locator('[data-testid="cv-place"]').click();
+  const po = page.locator('.page[data-testid="place-order"]');
+  await po.locator('.po-add').first().waitFor({ timeout: 15_000 });
+  const skuId = await po.locator('.po-sku:has(.po-add)').first().getAttribute('data-sku');
+  await po.locator(`.po-sku[data-sku="${skuId}"] .po-add`).click();
+  await po.locator('[data-testid="po-quote"]').waitFor({ timeout: 15_000 });
+  const catalog = await wang<{ items: { skuId: string; unitOptions: ('piece' | 'case')[] }[] }>('followup', 'catalogFor', { customerId: 'cus_xiaoma', pageSize: 30 });
+  const unit = catalog.items.find((i) => i.skuId === skuId)!.unitOptions[0]!;
+  const quote = await xiaoma<Quote>('catalog', 'quote', { lines: [{ skuId, unit, count: 1 }] });
+  await expect(po.locator('[data-testid="po-total"]').innerText()).resolves.toBe(formatFen(quote.totalFen));
+  await shot(page, 'followup-10-place-order');
+  await po.locator('[data-testid="po-submit"]').click();
+  await page.waitForFunction(() => Array.from(document.querySelectorAll('.fd__status')).some((e) => e.textContent === '待审核'), undefined, { timeout: 15_000 });
+  await shot(page, 'followup-11-placed');
+
+  const theirs = await xiaoma<{ items: { _id: string; totalFen: number; status: string }[] }>('order', 'list', { page: 1, pageSize: 20 });
+  const placed = theirs.items.find((o) => o.status === 'submitted')!;
+  expect(placed.totalFen).toBe(quote.totalFen);
+  const detail = await xiaoma<OrderDetail>('order', 'detail', { orderId: placed._id });
+  expect(detail.placedBy).toMatchObject({ role: 'merchandiser', name: '王敏' });
   await page.close();
 });

@@ -329,7 +329,7 @@ export async function logException(
       lastChangeAt: now,
       timeline: [
         ...order.timeline,
-        { at: now, event: 'exception', by: actor, note: `异常（${EXCEPTION_KIND_LABELS[input.kind]}）：${input.description}`.slice(0, 200) },
+        { at: now, event: 'exception', by: actor, note: `${EXCEPTION_KIND_LABELS[input.kind]}：${input.description}`.slice(0, 200) },
       ],
     };
     await tx.set('orders', next);
@@ -359,7 +359,7 @@ export async function resolveException(
       lastChangeAt: now,
       timeline: [
         ...order.timeline,
-        { at: now, event: 'exception', by: actor, note: `异常已处理（${EXCEPTION_KIND_LABELS[ex.kind]}）：${input.resolution}`.slice(0, 200) },
+        { at: now, event: 'exception', by: actor, note: `已处理（${EXCEPTION_KIND_LABELS[ex.kind]}）：${input.resolution}`.slice(0, 200) },
       ],
     };
     await tx.set('orders', next);

@@ -11,6 +11,7 @@ import {
   businessMonth,
   canRequestAfterSales,
   checkTransition,
+  customerTimeline,
   DomainError,
   emptyNodes,
   findDuplicateLine,
@@ -424,6 +425,8 @@ export async function orderDetail(store: Store, caller: Caller, order: Order): P
   const isCustomer = caller.kind === 'customer';
   return {
     ...rest,
+    // exceptions and chases are the supplier's internal work
+    timeline: isCustomer ? customerTimeline(order.timeline) : order.timeline,
     canCancel: isCustomer ? isCustomerCancellable(order.status) : order.status === 'submitted' || order.status === 'confirmed',
     canConfirmReceipt: order.status === 'shipped',
     canAfterSales: canRequestAfterSales(order.status),

@@ -77,12 +77,12 @@ export function ReviewForm({ detail, busy, run }: { detail: FollowDetail; busy: 
         <View>
           <Textarea className='fd-textarea' placeholder='驳回原因（必填，客户可见）' maxlength={100} value={reason} onInput={(e) => setReason(String(e.detail.value))} />
           {error ? <Text className='error-text'>{error}</Text> : null}
-          <Button className='fd-button' disabled={busy} data-testid='review-reject' onClick={reject}>
+          <Button className='fd-button fd-button--danger' disabled={busy || undefined} data-testid='review-reject' onClick={reject}>
             确认驳回
           </Button>
         </View>
       ) : (
-        <Button className='fd-button' disabled={busy} data-testid='review-reject-open' onClick={() => setRejecting(true)}>
+        <Button className='fd-button fd-button--danger' data-testid='review-reject-open' onClick={() => setRejecting(true)}>
           驳回
         </Button>
       )}

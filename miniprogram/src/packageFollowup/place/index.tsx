@@ -100,7 +100,7 @@ export default function PlaceOrderPage() {
   if (!customer) return <Loading />;
 
   return (
-    <View className='page po' data-testid='place-order'>
+    <View className={`page po ${picks.size > 0 ? 'po--with-bar' : ''}`} data-testid='place-order'>
       <View className='card'>
         <Text className='section-title'>为 {customer.name} 下单</Text>
         <Input className='po-search' placeholder='搜索商品名称、规格或编码' value={keyword} onInput={(e) => setKeyword(String(e.detail.value))} />
@@ -172,14 +172,19 @@ export default function PlaceOrderPage() {
             </View>
           ))}
           <Textarea className='po-remark' placeholder='备注（选填）' maxlength={200} value={remark} onInput={(e) => setRemark(String(e.detail.value))} />
-          <View className='row row--between'>
-            <Text>
-              合计 <Text className='price' data-testid='po-total'>{formatFen(quote.totalFen)}</Text>
+        </View>
+      ) : null}
+      {picks.size > 0 ? (
+        <View className='bottom-bar po-bar'>
+          <Text>
+            {picks.size} 种 · 合计{' '}
+            <Text className='price' data-testid='po-total'>
+              {quote ? formatFen(quote.totalFen) : '…'}
             </Text>
-            <Button className='btn-primary' size='mini' disabled={busy || !quote.valid || !addressId} data-testid='po-submit' onClick={() => void submit()}>
-              提交订单
-            </Button>
-          </View>
+          </Text>
+          <Button className='btn-primary' size='mini' disabled={busy || !quote?.valid || !addressId} data-testid='po-submit' onClick={() => void submit()}>
+            提交订单
+          </Button>
         </View>
       ) : null}
     </View>
