@@ -96,7 +96,7 @@ export default function CheckoutPage() {
             ) : (
               <Button
                 className='btn-primary'
-                disabled={templates.length === 0}
+                disabled={(templates.length === 0) || undefined}
                 onClick={() => {
                   void askOrderStatusConsent().then(setConsent);
                 }}
@@ -199,7 +199,7 @@ export default function CheckoutPage() {
         <Button
           className='btn-primary'
           size='mini'
-          disabled={submitting || !quote.valid || !addressId}
+          disabled={(submitting || !quote.valid || !addressId) || undefined}
           loading={submitting}
           data-testid='submit-order'
           onClick={submit}

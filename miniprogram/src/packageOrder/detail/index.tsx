@@ -74,7 +74,7 @@ function AfterSalesForm({ orderId, onDone }: { orderId: string; onDone: () => vo
         onInput={(e) => setDescription(String(e.detail.value))}
       />
       {error ? <Text className='error-text'>{error}</Text> : null}
-      <Button className='btn-primary' disabled={busy} loading={busy} onClick={submit}>
+      <Button className='btn-primary' disabled={busy || undefined} loading={busy} onClick={submit}>
         提交申请
       </Button>
     </View>
@@ -223,21 +223,21 @@ export default function OrderDetailPage() {
       ) : null}
       <View className='card detail__actions'>
         {order.canCancel ? (
-          <Button disabled={busy} data-testid='cancel-order' onClick={cancel}>
+          <Button disabled={busy || undefined} data-testid='cancel-order' onClick={cancel}>
             取消订单
           </Button>
         ) : null}
         {order.canConfirmReceipt ? (
-          <Button className='btn-primary' disabled={busy} data-testid='confirm-receipt' onClick={confirmReceipt}>
+          <Button className='btn-primary' disabled={busy || undefined} data-testid='confirm-receipt' onClick={confirmReceipt}>
             确认收货
           </Button>
         ) : null}
         {order.canAfterSales && !showAfterSales ? (
-          <Button disabled={busy} data-testid='after-sales' onClick={() => setShowAfterSales(true)}>
+          <Button disabled={busy || undefined} data-testid='after-sales' onClick={() => setShowAfterSales(true)}>
             申请售后
           </Button>
         ) : null}
-        <Button className='btn-primary' disabled={busy} data-testid='reorder' onClick={reorder}>
+        <Button className='btn-primary' disabled={busy || undefined} data-testid='reorder' onClick={reorder}>
           再来一单
         </Button>
       </View>

@@ -154,7 +154,7 @@ export default function CartPage() {
           <Button
             className='btn-primary'
             size='mini'
-            disabled={!canCheckout}
+            disabled={!canCheckout || undefined}
             data-testid='checkout'
             onClick={() => void Taro.navigateTo({ url: '/packageOrder/checkout/index' })}
           >

@@ -85,7 +85,7 @@ function SkuCard({ item }: { item: CatalogItem }) {
         <Button
           className='btn-primary sku__add'
           size='mini'
-          disabled={!item.inStock}
+          disabled={!item.inStock || undefined}
           data-testid='add-to-cart'
           onClick={() => {
             cart.add(item.skuId, unit, count);
