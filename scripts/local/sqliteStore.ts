@@ -190,7 +190,11 @@ export class SqliteStore implements Store {
       this.db.exec(`CREATE TABLE IF NOT EXISTS "${coll}" (id TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
       for (const field of INDEXES[coll] ?? []) {
         const name = `ix_${coll}_${field.replace(/\./g, '_')}`;
-        this.db.exec(`CREATE INDEX IF NOT EXISTS "${name}" ON "${coll}" (${fieldExpr(field)})`);
+        // (field, id): an equality match comes back in id order, so findAll's pages (ordered by
+        // _id) are read from the index without sorting every match for every page. Databases
+        // made before this had the single-column index: it is replaced.
+        this.db.exec(`DROP INDEX IF EXISTS "${name}"`);
+        this.db.exec(`CREATE INDEX IF NOT EXISTS "${name}_id" ON "${coll}" (${fieldExpr(field)}, id)`);
       }
     }
   }
