@@ -6,9 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { compileFilter, SqliteStore } from './sqliteStore';
-import { findAll } from '../../cloudfunctions/_lib/data/store';
+import { findAll, type Filter } from '../../cloudfunctions/_lib/data/store';
 
-function plan(store: SqliteStore, coll: string, filter: Record<string, unknown>): string {
+function plan(store: SqliteStore, coll: string, filter: Filter): string {
   const params: unknown[] = [];
   const where = compileFilter(filter, params);
   const rows = store.db
