@@ -32,7 +32,7 @@ export interface FixtureOptions {
 }
 
 /** Stock of a hot SKU, in cases. */
-export const HOT_CASES = 200;
+export const HOT_CASES = 250;
 
 export const DEFAULT_FIXTURE: FixtureOptions = { skus: 10_000, customers: 1_000, hotSkus: 100, seed: 20260 };
 

@@ -8,7 +8,7 @@
  * Each at concurrency 1, 8 and 64 (in-process Promise concurrency). Afterwards the oversell
  * check: for every SKU reserved ≤ onHand and reserved = the sum of held orders' quantities.
  *
- *   npx tsx scripts/bench/submit.ts [--orders 2000] [--fn-orders 1000]
+ *   npx tsx scripts/bench/submit.ts [--orders 3000] [--fn-orders 1500]
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -106,8 +106,8 @@ function codeOf(e: unknown): string {
 }
 
 export async function runSubmitBenchmark(argv: string[] = []): Promise<BenchReport> {
-  const orders = flag(argv, 'orders', 2000);
-  const fnOrders = flag(argv, 'fn-orders', 1000);
+  const orders = flag(argv, 'orders', 3000);
+  const fnOrders = flag(argv, 'fn-orders', 1500);
   const machine = machineLine();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dinghuo-bench-submit-'));
   const rt = await startLocalRuntime({ dataDir, seed: false, timers: false, quiet: true });
@@ -168,7 +168,7 @@ export async function runSubmitBenchmark(argv: string[] = []): Promise<BenchRepo
     if (best < SUBMIT_TARGETS.perSecond) misses.push(`submit throughput ${Math.round(best)}/s < ${SUBMIT_TARGETS.perSecond}/s`);
     if (check.oversold > 0 || check.mismatched > 0) misses.push(`oversell check failed: ${check.oversold} oversold, ${check.mismatched} mismatched`);
 
-    const command = 'npx tsx scripts/bench/submit.ts' + (orders !== 2000 || fnOrders !== 1000 ? ` --orders ${orders} --fn-orders ${fnOrders}` : '');
+    const command = 'npx tsx scripts/bench/submit.ts' + (orders !== 3000 || fnOrders !== 1500 ? ` --orders ${orders} --fn-orders ${fnOrders}` : '');
     const markdown = [
       `### Order submit (embedded database)`,
       '',
