@@ -10,6 +10,7 @@
  */
 import Database from 'better-sqlite3';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { Worker } from 'node:worker_threads';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -153,6 +154,49 @@ export function simplePatchSql(patch: Patch): { sql: string; params: unknown[] }
   return { sql: parts.join(', '), params };
 }
 
+/**
+ * Checkpoints (copying the WAL into the database file, each ending in an fsync) run on a worker
+ * thread with its own connection, so no commit waits for one: the main connection's automatic
+ * checkpoint is turned off, and the worker runs a PASSIVE checkpoint (never blocks a writer)
+ * every CHECKPOINT_EVERY_MS. Durability is unchanged (WAL, synchronous = NORMAL). If the worker
+ * cannot run, the main connection checkpoints automatically again.
+ */
+const CHECKPOINT_EVERY_MS = 200;
+const CHECKPOINT_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+let db = null;
+try { db = new Database(workerData.file); } catch { process.exit(0); }
+const checkpoint = () => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {} };
+const timer = setInterval(checkpoint, workerData.everyMs);
+parentPort.on('message', () => {
+  clearInterval(timer);
+  try { db.close(); } catch {}
+  process.exit(0);
+});
+`;
+
+function startCheckpointer(db: Database.Database, file: string): Worker | null {
+  try {
+    const worker = new Worker(CHECKPOINT_WORKER, {
+      eval: true,
+      workerData: { driver: require.resolve('better-sqlite3'), file, everyMs: CHECKPOINT_EVERY_MS },
+    });
+    worker.unref();
+    db.pragma('wal_autocheckpoint = 0');
+    const fallBack = () => {
+      if (db.open) db.pragma('wal_autocheckpoint = 1000');
+    };
+    worker.on('error', fallBack);
+    worker.on('exit', (code) => {
+      if (code !== 0) fallBack();
+    });
+    return worker;
+  } catch {
+    return null;
+  }
+}
+
 class Mutex {
   private tail: Promise<unknown> = Promise.resolve();
   run<T>(fn: () => Promise<T> | T): Promise<T> {
@@ -176,6 +220,7 @@ export class SqliteStore implements Store {
   private readonly mutex = new Mutex();
   private readonly inTx = new AsyncLocalStorage<boolean>();
   private readonly stmtCache = new Map<string, Database.Statement>();
+  private checkpointer: Worker | null = null;
 
   constructor(opts: SqliteStoreOptions) {
     if (opts.dataDir === ':memory:') {
@@ -185,6 +230,7 @@ export class SqliteStore implements Store {
       this.db = new Database(path.join(opts.dataDir, 'dinghuo.sqlite'));
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
+      this.checkpointer = startCheckpointer(this.db, path.join(opts.dataDir, 'dinghuo.sqlite'));
     }
     for (const coll of COLLECTION_NAMES) {
       this.db.exec(`CREATE TABLE IF NOT EXISTS "${coll}" (id TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
@@ -200,6 +246,8 @@ export class SqliteStore implements Store {
   }
 
   close(): void {
+    this.checkpointer?.postMessage('close');
+    this.checkpointer = null;
     this.db.close();
   }
 

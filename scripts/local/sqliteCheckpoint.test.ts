@@ -1,0 +1,79 @@
+/**
+ * A file-backed SqliteStore checkpoints its WAL on a worker thread (commits never wait for the
+ * fsync of a checkpoint): the writes reach the database file itself while the store is open,
+ * and a closed store reopens with everything in it.
+ */
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SqliteStore } from './sqliteStore';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dinghuo-ckpt-'));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+async function writeStock(store: SqliteStore, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    await store.transaction(async (tx) => {
+      await tx.set('stock', { _id: `sku_${i}`, onHand: 100, reserved: 0 });
+      await tx.set('skus', {
+        _id: `sku_${i}`, code: `C${i}`, productId: 'p', categoryId: 'c', name: '商品'.repeat(20), spec: '', baseUnit: '件',
+        caseUnit: '箱', caseSize: 12, caseOnly: false, listPriceFen: 100, moq: 1, active: true, madeToOrder: false, leadTimeDays: 3,
+      });
+    });
+  }
+}
+
+test('the main connection does not checkpoint; the worker copies the WAL into the database file', async () => {
+  const store = new SqliteStore({ dataDir: dir });
+  try {
+    expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    await writeStock(store, 300);
+    let copied = 0;
+    for (let attempt = 0; attempt < 50 && copied < 300; attempt++) {
+      await sleep(100);
+      // The database file alone (without its WAL), copied aside, holds what was checkpointed.
+      const snapshot = path.join(dir, `snapshot-${attempt}.sqlite`);
+      fs.copyFileSync(path.join(dir, 'dinghuo.sqlite'), snapshot);
+      const db = new Database(snapshot, { readonly: true });
+      try {
+        copied = (db.prepare('SELECT count(*) AS n FROM stock').get() as { n: number }).n;
+      } catch {
+        copied = 0; // not even the tables are in the file yet
+      } finally {
+        db.close();
+      }
+    }
+    expect(copied).toBe(300);
+  } finally {
+    store.close();
+  }
+});
+
+test('a closed store reopens with every write, and the same data dir can be opened again and again', async () => {
+  const first = new SqliteStore({ dataDir: dir });
+  await writeStock(first, 50);
+  await first.patch('stock', 'sku_7', { reserved: 5 });
+  first.close();
+  for (let round = 0; round < 3; round++) {
+    const again = new SqliteStore({ dataDir: dir });
+    expect(await again.count('stock', {})).toBe(50);
+    expect((await again.get('stock', 'sku_7'))?.reserved).toBe(5 + round);
+    await again.patch('stock', 'sku_7', { reserved: 6 + round });
+    again.close();
+  }
+});
+
+test('an in-memory store has no checkpointer and keeps SQLite defaults', () => {
+  const store = new SqliteStore({ dataDir: ':memory:' });
+  try {
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('memory');
+  } finally {
+    store.close();
+  }
+});
