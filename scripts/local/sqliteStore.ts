@@ -166,7 +166,7 @@ const CHECKPOINT_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 let db = null;
-try { db = new Database(workerData.file); } catch { process.exit(0); }
+try { db = new Database(workerData.file); } catch { process.exit(1); }
 const checkpoint = () => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {} };
 const timer = setInterval(checkpoint, workerData.everyMs);
 parentPort.on('message', () => {
