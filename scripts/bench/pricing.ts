@@ -101,6 +101,9 @@ export async function runPricingBenchmark(argv: string[] = []): Promise<BenchRep
       '',
       table(['what', 'runs', 'p50', 'p95'], rows),
       '',
+      'The catalog list reads every active SKU (ordered by code) for each page and prices only the page, so its time ' +
+        'grows with the catalog size rather than the page size.',
+      '',
       `Target: a customer's prices for 10,000 SKUs ≤ ${PRICING_TARGET_MS} ms, with the context loaded and with loading it from the store — ` +
         (misses.length ? `**missed**: ${misses.join('; ')}` : '**met**'),
     ].join('\n');
