@@ -71,7 +71,10 @@ export function defineFunction<S extends Schemas>(schemas: S, handlers: Handlers
       const local = context?.dinghuoLocal;
       const now = local?.now ?? Date.now();
       const config = local?.config ?? loadConfig();
-      if (options.timer && event && typeof event === 'object' && (event as { Type?: unknown }).Type === 'Timer') {
+      // A timer trigger carries no user: a client can send `{ Type: 'Timer' }` as its payload,
+      // but its call always has WX_OPENID in the context, so it never reaches the timer path.
+      const isTimer = event !== null && typeof event === 'object' && (event as { Type?: unknown }).Type === 'Timer';
+      if (options.timer && isTimer && !openidFromContext(context)) {
         const store = await storeFor(context);
         return { ok: true, data: await options.timer({ store, now, config, sender: local?.sender }) };
       }
