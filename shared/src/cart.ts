@@ -82,3 +82,33 @@ export function findShortage(
   }
   return null;
 }
+
+export interface ReorderPlan {
+  lines: CartLineInput[];
+  dropped: { skuId: string; name: string; reason: string }[];
+}
+
+/**
+ * 再来一单: an old order's lines as a new cart for today's catalog. Lines whose SKU is gone,
+ * inactive or no longer sold to the customer are dropped with a reason; a unit the SKU no longer
+ * offers is converted (cases of a SKU now sold by the piece become pieces; pieces of a SKU now
+ * sold in whole cases round up to whole cases). Prices are not carried: the cart is re-quoted.
+ */
+export function planReorder(
+  lines: readonly { skuId: string; name: string; unit: CartLineInput['unit']; count: number; qty: number }[],
+  skusById: ReadonlyMap<string, Sku>,
+  customer: Pick<Customer, '_id' | 'levelId'>,
+): ReorderPlan {
+  const plan: ReorderPlan = { lines: [], dropped: [] };
+  for (const line of lines) {
+    const sku = skusById.get(line.skuId);
+    if (!sku) plan.dropped.push({ skuId: line.skuId, name: line.name, reason: '商品已删除' });
+    else if (!sku.active) plan.dropped.push({ skuId: line.skuId, name: line.name, reason: '商品已下架' });
+    else if (!isSkuSoldTo(sku, customer)) plan.dropped.push({ skuId: line.skuId, name: line.name, reason: '该商品不再对您销售' });
+    else if (line.unit === 'case' && sku.caseSize <= 1) plan.lines.push({ skuId: sku._id, unit: 'piece', count: line.qty });
+    else if (line.unit === 'piece' && sku.caseOnly) {
+      plan.lines.push({ skuId: sku._id, unit: 'case', count: Math.max(1, Math.ceil(line.qty / sku.caseSize)) });
+    } else plan.lines.push({ skuId: sku._id, unit: line.unit, count: line.count });
+  }
+  return plan;
+}

@@ -15,6 +15,7 @@ import {
   findShortage,
   quantitiesBySku,
   findDuplicateLine,
+  planReorder,
 } from '../src';
 import { customer, entry, lists, sku } from './fixtures';
 
@@ -170,5 +171,34 @@ describe('money', () => {
     expect(parseYuanToFen('1.234')).toBeNull();
     expect(parseYuanToFen('abc')).toBeNull();
     fc.assert(fc.property(fc.integer({ min: 0, max: 1e12 }), (fen) => parseYuanToFen(formatFen(fen)) === fen));
+  });
+});
+
+describe('reorder plan (再来一单)', () => {
+  const line = (skuId: string, unit: 'piece' | 'case', count: number, qty: number) => ({ skuId, name: skuId, unit, count, qty });
+  const skus = new Map([
+    ['same', sku({ _id: 'same' })],
+    ['now_pieces', sku({ _id: 'now_pieces', caseSize: 1 })],
+    ['now_cases', sku({ _id: 'now_cases', caseSize: 12, caseOnly: true })],
+    ['off', sku({ _id: 'off', active: false })],
+    ['vip', sku({ _id: 'vip', saleScope: { levelIds: ['lv_vip'] } })],
+  ]);
+
+  it('keeps what can still be ordered, converts units the SKU no longer offers, drops the rest with a reason', () => {
+    const plan = planReorder(
+      [line('same', 'case', 2, 48), line('now_pieces', 'case', 3, 72), line('now_cases', 'piece', 13, 13), line('off', 'piece', 1, 1), line('vip', 'piece', 1, 1), line('gone', 'piece', 1, 1)],
+      skus,
+      customer(),
+    );
+    expect(plan.lines).toEqual([
+      { skuId: 'same', unit: 'case', count: 2 },
+      { skuId: 'now_pieces', unit: 'piece', count: 72 },
+      { skuId: 'now_cases', unit: 'case', count: 2 },
+    ]);
+    expect(plan.dropped.map((d) => [d.skuId, d.reason])).toEqual([
+      ['off', '商品已下架'],
+      ['vip', '该商品不再对您销售'],
+      ['gone', '商品已删除'],
+    ]);
   });
 });

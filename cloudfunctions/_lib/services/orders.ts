@@ -16,8 +16,8 @@ import {
   emptyNodes,
   findDuplicateLine,
   findShortage,
-  isCustomerCancellable,
-  isSkuSoldTo,
+  nextStatuses,
+  planReorder,
   priceCart,
   quantitiesBySku,
   requireValidCart,
@@ -427,7 +427,7 @@ export async function orderDetail(store: Store, caller: Caller, order: Order): P
     ...rest,
     // exceptions and chases are the supplier's internal work
     timeline: isCustomer ? customerTimeline(order.timeline) : order.timeline,
-    canCancel: isCustomer ? isCustomerCancellable(order.status) : order.status === 'submitted' || order.status === 'confirmed',
+    canCancel: caller.kind !== 'anonymous' && nextStatuses(order.status, caller.kind, { madeToOrder: order.madeToOrder }).includes('cancelled'),
     canConfirmReceipt: order.status === 'shipped',
     canAfterSales: canRequestAfterSales(order.status),
     afterSales,
@@ -437,19 +437,7 @@ export async function orderDetail(store: Store, caller: Caller, order: Order): P
 /** 再来一单: the old order's lines as a new cart, dropping what can no longer be ordered. */
 export async function reorderLines(store: Store, customer: Customer, order: Order): Promise<ReorderResult> {
   const skus = await store.getMany('skus', order.lines.map((l) => l.skuId));
-  const byId = new Map(skus.map((s) => [s._id, s]));
-  const result: ReorderResult = { lines: [], dropped: [] };
-  for (const line of order.lines) {
-    const sku = byId.get(line.skuId);
-    if (!sku) result.dropped.push({ skuId: line.skuId, name: line.name, reason: '商品已删除' });
-    else if (!sku.active) result.dropped.push({ skuId: line.skuId, name: line.name, reason: '商品已下架' });
-    else if (!isSkuSoldTo(sku, customer)) result.dropped.push({ skuId: line.skuId, name: line.name, reason: '该商品不再对您销售' });
-    else if (line.unit === 'case' && sku.caseSize <= 1) result.lines.push({ skuId: sku._id, unit: 'piece', count: line.qty });
-    else if (line.unit === 'piece' && sku.caseOnly) {
-      result.lines.push({ skuId: sku._id, unit: 'case', count: Math.max(1, Math.ceil(line.qty / sku.caseSize)) });
-    } else result.lines.push({ skuId: sku._id, unit: line.unit, count: line.count });
-  }
-  return result;
+  return planReorder(order.lines, new Map(skus.map((s) => [s._id, s])), customer);
 }
 
 export async function createAfterSales(
