@@ -11,6 +11,7 @@ import type { Category, OrderUnit, PriceBreak } from './catalog';
 import type { Address } from './customer';
 import type { PriceSource } from './pricing';
 import { isBusinessDate } from './time';
+import type { ReorderPlan } from './cart';
 import { AfterSalesKind, type AfterSalesRequest } from './afterSales';
 import type { ErrorCode } from './errors';
 import { FollowupInputs, type FollowupOutputs } from './followupApi';
@@ -136,10 +137,8 @@ export interface OrderSummary {
 
 export type OrderDetail = Omit<Order, 'requestId'> & { lines: OrderLine[]; timeline: TimelineEntry[]; canCancel: boolean; canConfirmReceipt: boolean; canAfterSales: boolean; afterSales: AfterSalesRequest[] };
 
-export interface ReorderResult {
-  lines: { skuId: string; unit: OrderUnit; count: number }[];
-  dropped: { skuId: string; name: string; reason: string }[];
-}
+/** 再来一单's answer: the new cart and what was dropped (see planReorder). */
+export type ReorderResult = ReorderPlan;
 
 export interface ApiOutputs {
   auth: { whoami: Me; bind: Me };
