@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/server';
-import { H5_DIR, ROOT } from './build';
+import { ensureH5Build, H5_DIR, ROOT } from './build';
 
 export { ensureH5Build, H5_DIR, ROOT } from './build';
 export const ARTIFACTS = path.join(ROOT, 'artifacts', 'e2e');
@@ -66,4 +66,31 @@ export async function apiAs(baseUrl: string, openid: string) {
     if (!body.ok) throw new Error(`${fn}.${action}: ${body.error?.code} ${body.error?.message}`);
     return body.data as T;
   };
+}
+
+/**
+ * One runtime and one browser for a test file: registers beforeAll/afterAll and returns a
+ * handle whose `rt` and `browser` are set once beforeAll has run.
+ */
+export function useE2eSession(): { rt: LocalRuntime; browser: Browser } {
+  const session = {} as { rt: LocalRuntime; browser: Browser };
+  jest.setTimeout(180_000);
+  beforeAll(async () => {
+    ensureH5Build();
+    ({ rt: session.rt } = await startRuntime());
+    session.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await session.browser?.close();
+    await session.rt?.close();
+  });
+  return session;
+}
+
+/** Signs in on the demo identity picker of the local H5 build (我的 page). */
+export async function signInAs(page: Page, baseUrl: string, openid: string): Promise<void> {
+  await page.goto(`${baseUrl}/#/pages/me/index`);
+  const identity = page.locator(`.identity[data-openid="${openid}"]`);
+  await identity.waitFor({ timeout: 30_000 });
+  await identity.click();
 }

@@ -2,35 +2,14 @@
  * The H5 build in headless Chromium against the real local runtime (functions + embedded
  * database + demo seed). Screenshots go to artifacts/e2e/.
  */
-import type { Browser, Page } from 'playwright-core';
-import type { LocalRuntime } from '../../scripts/local/server';
+import type { Page } from 'playwright-core';
 import type { CatalogItem, OrderSummary } from '@dinghuo/shared/api';
 import type { Page as ListPage } from '@dinghuo/shared/ids';
 import { formatFen } from '@dinghuo/shared/money';
-import { apiAs, ensureH5Build, launchBrowser, newPhonePage, shot, startRuntime } from './browser';
+import { apiAs, newPhonePage, shot, signInAs, useE2eSession } from './browser';
 
-jest.setTimeout(180_000);
+const session = useE2eSession();
 
-let rt: LocalRuntime;
-let browser: Browser;
-
-beforeAll(async () => {
-  ensureH5Build();
-  ({ rt } = await startRuntime());
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await rt?.close();
-});
-
-async function signInAs(page: Page, openid: string): Promise<void> {
-  await page.goto(`${rt.url}/#/pages/me/index`);
-  const identity = page.locator(`.identity[data-openid="${openid}"]`);
-  await identity.waitFor({ timeout: 30_000 });
-  await identity.click();
-}
 
 async function visibleTabs(page: Page): Promise<string[]> {
   return page.locator('.tab-bar__item:visible').evaluateAll((els) => els.map((e) => e.getAttribute('data-tab') ?? ''));
@@ -51,14 +30,14 @@ async function shownPrices(page: Page): Promise<Map<string, string>> {
 }
 
 test('a customer sees the catalog at THAT customer\'s prices', async () => {
-  const page = await newPhonePage(browser);
-  await signInAs(page, 'demo-customer-hualian');
+  const page = await newPhonePage(session.browser);
+  await signInAs(page, session.rt.url, 'demo-customer-hualian');
   await page.locator('.sku').first().waitFor({ timeout: 30_000 });
   await page.waitForFunction(() => document.querySelectorAll('.sku').length >= 20);
   await shot(page, '01-catalog-hualian');
 
-  const hualian = await apiAs(rt.url, 'demo-customer-hualian');
-  const xiaoma = await apiAs(rt.url, 'demo-customer-xiaoma');
+  const hualian = await apiAs(session.rt.url, 'demo-customer-hualian');
+  const xiaoma = await apiAs(session.rt.url, 'demo-customer-xiaoma');
   const mine = await hualian<ListPage<CatalogItem>>('catalog', 'list', { page: 1, pageSize: 20 });
   const theirs = await xiaoma<ListPage<CatalogItem>>('catalog', 'list', { page: 1, pageSize: 20 });
 
@@ -80,8 +59,8 @@ test('a customer sees the catalog at THAT customer\'s prices', async () => {
 });
 
 test('bind → browse → cart → submit → see the order → cancel', async () => {
-  const page = await newPhonePage(browser);
-  await signInAs(page, 'demo-newuser');
+  const page = await newPhonePage(session.browser);
+  await signInAs(page, session.rt.url, 'demo-newuser');
 
   // Unbound: a bind screen, not an error.
   const code = page.locator('.bind__input input');
@@ -93,7 +72,7 @@ test('bind → browse → cart → submit → see the order → cancel', async (
   // Bound to 鑫达商贸: the catalog at its prices.
   await page.locator('.sku').first().waitFor({ timeout: 30_000 });
   await expect(page.locator('.catalog__customer').innerText()).resolves.toContain('鑫达商贸');
-  const api = await apiAs(rt.url, 'demo-newuser');
+  const api = await apiAs(session.rt.url, 'demo-newuser');
   const list = await api<ListPage<CatalogItem>>('catalog', 'list', { page: 1, pageSize: 20 });
   const shown = await shownPrices(page);
   for (const item of list.items) expect(shown.get(`${item.name}|${item.spec}`)).toBe(`${formatFen(item.unitPriceFen)}/${item.baseUnit}`);
@@ -158,7 +137,7 @@ test('bind → browse → cart → submit → see the order → cancel', async (
   expect(after.items[0]!.status).toBe('cancelled');
 
   // My orders list shows it too.
-  await page.goto(`${rt.url}/#/pages/orders/index`);
+  await page.goto(`${session.rt.url}/#/pages/orders/index`);
   await page.locator('.order-card').first().waitFor({ timeout: 15_000 });
   await expect(page.locator('.order-card').first().innerText()).resolves.toContain('已取消');
   await shot(page, '09-orders');
@@ -166,8 +145,8 @@ test('bind → browse → cart → submit → see the order → cancel', async (
 });
 
 test('the 跟单 tab shows only for staff', async () => {
-  const page = await newPhonePage(browser);
-  await signInAs(page, 'demo-merch-wang');
+  const page = await newPhonePage(session.browser);
+  await signInAs(page, session.rt.url, 'demo-merch-wang');
   await page.waitForURL(/pages\/followup\/index/, { timeout: 30_000 });
   await page.waitForFunction(() => Array.from(document.querySelectorAll('.tab-bar__item')).some((e) => (e as HTMLElement).offsetParent !== null));
   expect(await visibleTabs(page)).toEqual(['followup', 'me']);
@@ -176,8 +155,8 @@ test('the 跟单 tab shows only for staff', async () => {
 });
 
 test('without signing in, the H5 app asks to sign in and offers the demo identities', async () => {
-  const page = await newPhonePage(browser);
-  await page.goto(`${rt.url}/`);
+  const page = await newPhonePage(session.browser);
+  await page.goto(`${session.rt.url}/`);
   const gate = page.locator('[data-testid="gate-signin"]:visible');
   await gate.waitFor({ timeout: 30_000 });
   await expect(gate.innerText()).resolves.toContain('请先登录');

@@ -4,47 +4,26 @@
  * the order's new status (over HTTP and in its own order page); review and exceptions from the
  * phone too. Screenshots go to artifacts/e2e/.
  */
-import type { Browser, Page } from 'playwright-core';
-import type { LocalRuntime } from '../../scripts/local/server';
+import type { Page } from 'playwright-core';
 import type { OrderDetail, Quote } from '@dinghuo/shared/api';
 import { formatFen } from '@dinghuo/shared/money';
 import type { CustomerView, FollowDetail, TodayView } from '@dinghuo/shared/followupApi';
-import { apiAs, ensureH5Build, launchBrowser, newPhonePage, shot, startRuntime } from './browser';
+import { apiAs, newPhonePage, shot, signInAs, useE2eSession } from './browser';
 
-jest.setTimeout(180_000);
+const session = useE2eSession();
 
-let rt: LocalRuntime;
-let browser: Browser;
-
-beforeAll(async () => {
-  ensureH5Build();
-  ({ rt } = await startRuntime());
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await rt?.close();
-});
-
-async function signInAs(page: Page, openid: string): Promise<void> {
-  await page.goto(`${rt.url}/#/pages/me/index`);
-  const identity = page.locator(`.identity[data-openid="${openid}"]`);
-  await identity.waitFor({ timeout: 30_000 });
-  await identity.click();
-}
 
 const tileCount = (page: Page, bucket: string) => page.locator(`.fu-tile[data-bucket="${bucket}"] .fu-tile__count`).innerText();
 
 test('a merchandiser sees overdue orders, records a node, and the customer sees the new status', async () => {
-  const wang = await apiAs(rt.url, 'demo-merch-wang');
-  const hualian = await apiAs(rt.url, 'demo-customer-hualian');
+  const wang = await apiAs(session.rt.url, 'demo-merch-wang');
+  const hualian = await apiAs(session.rt.url, 'demo-customer-hualian');
   const today = await wang<TodayView>('followup', 'today');
   expect(today.counts.overdue).toBeGreaterThan(0);
   const overdue = today.previews.overdue[0]!;
 
-  const page = await newPhonePage(browser);
-  await signInAs(page, 'demo-merch-wang');
+  const page = await newPhonePage(session.browser);
+  await signInAs(page, session.rt.url, 'demo-merch-wang');
   await page.locator('.fu-tile').first().waitFor({ timeout: 30_000 });
   for (const b of ['overdue', 'dueSoon', 'stuck', 'awaitingReview', 'exceptions'] as const) {
     expect([b, await tileCount(page, b)]).toEqual([b, String(today.counts[b])]);
@@ -79,16 +58,16 @@ test('a merchandiser sees overdue orders, records a node, and the customer sees 
   expect(seen.status).toBe('ready_to_ship');
   expect(seen.timeline.at(-1)).toMatchObject({ status: 'ready_to_ship', note: '质检：抽检合格 e2e' });
   expect(seen.notification?.status).toBe('pending');
-  const jobs = await rt.store.find('messageJobs', { orderId: overdue._id }, { limit: 50 });
+  const jobs = await session.rt.store.find('messageJobs', { orderId: overdue._id }, { limit: 50 });
   expect(jobs.map((j) => j.payload.status)).toContain('ready_to_ship');
 
   await page.close();
 
   // …and on its own order page (a second phone).
-  const customerPage = await newPhonePage(browser);
-  await signInAs(customerPage, 'demo-customer-hualian');
+  const customerPage = await newPhonePage(session.browser);
+  await signInAs(customerPage, session.rt.url, 'demo-customer-hualian');
   await customerPage.locator('.sku').first().waitFor({ timeout: 30_000 });
-  await customerPage.goto(`${rt.url}/#/packageOrder/detail/index?id=${encodeURIComponent(overdue._id)}`);
+  await customerPage.goto(`${session.rt.url}/#/packageOrder/detail/index?id=${encodeURIComponent(overdue._id)}`);
   await customerPage.waitForFunction(() => document.querySelector('.detail__status')?.textContent === '待发货', undefined, { timeout: 15_000 });
   await expect(customerPage.locator('[data-testid="timeline"]').innerText()).resolves.toContain('抽检合格 e2e');
   await shot(customerPage, 'followup-05-customer-sees-status');
@@ -96,13 +75,13 @@ test('a merchandiser sees overdue orders, records a node, and the customer sees 
 });
 
 test('a merchandiser reviews a submitted order and logs an exception from the phone', async () => {
-  const wang = await apiAs(rt.url, 'demo-merch-wang');
+  const wang = await apiAs(session.rt.url, 'demo-merch-wang');
   const today = await wang<TodayView>('followup', 'today');
   const submitted = today.previews.awaitingReview[0]!;
   const before = await wang<FollowDetail>('followup', 'detail', { orderId: submitted._id });
 
-  const page = await newPhonePage(browser);
-  await signInAs(page, 'demo-merch-wang');
+  const page = await newPhonePage(session.browser);
+  await signInAs(page, session.rt.url, 'demo-merch-wang');
   await page.locator('.fu-tile').first().waitFor({ timeout: 30_000 });
   await page.locator('.fu-tile[data-bucket="awaitingReview"]').click();
   await page.locator(`.page[data-testid="follow-list"] .fu-row[data-order="${submitted._id}"]`).click();
@@ -128,7 +107,7 @@ test('a merchandiser reviews a submitted order and logs an exception from the ph
   const now = await wang<TodayView>('followup', 'today');
   expect(now.counts.exceptions).toBe(today.counts.exceptions + 1);
   expect(now.previews.exceptions.map((i) => i._id)).toContain(submitted._id);
-  await page.goto(`${rt.url}/#/pages/followup/index`);
+  await page.goto(`${session.rt.url}/#/pages/followup/index`);
   await page.waitForFunction(
     (n) => document.querySelector('.fu-tile[data-bucket="exceptions"] .fu-tile__count')?.textContent === String(n),
     now.counts.exceptions,
@@ -139,12 +118,12 @@ test('a merchandiser reviews a submitted order and logs an exception from the ph
 });
 
 test("a merchandiser opens a customer's view and takes an order by phone (代下单)", async () => {
-  const wang = await apiAs(rt.url, 'demo-merch-wang');
-  const xiaoma = await apiAs(rt.url, 'demo-customer-xiaoma');
+  const wang = await apiAs(session.rt.url, 'demo-merch-wang');
+  const xiaoma = await apiAs(session.rt.url, 'demo-customer-xiaoma');
   const view = await wang<CustomerView>('followup', 'customerView', { customerId: 'cus_xiaoma' });
 
-  const page = await newPhonePage(browser);
-  await signInAs(page, 'demo-merch-wang');
+  const page = await newPhonePage(session.browser);
+  await signInAs(page, session.rt.url, 'demo-merch-wang');
   await page.locator('.fu-tile').first().waitFor({ timeout: 30_000 });
   await page.locator('[data-testid="link-customers"]').click();
   const card = page.locator('.page[data-testid="customers"] .cu-card[data-customer="cus_xiaoma"]');

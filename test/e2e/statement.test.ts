@@ -5,32 +5,17 @@
  */
 import fs from 'node:fs';
 import ExcelJS from 'exceljs';
-import type { Browser, Page } from 'playwright-core';
-import type { LocalRuntime } from '../../scripts/local/server';
+import type { Page } from 'playwright-core';
 import { formatFen } from '@dinghuo/shared/money';
 import type { Statement } from '@dinghuo/shared/statement';
 import { businessMonth } from '@dinghuo/shared/time';
-import { apiAs, ensureH5Build, launchBrowser, newPhonePage, shot, startRuntime } from './browser';
+import { apiAs, newPhonePage, shot, signInAs, useE2eSession } from './browser';
 
-jest.setTimeout(180_000);
-
-let rt: LocalRuntime;
-let browser: Browser;
-
-beforeAll(async () => {
-  ensureH5Build();
-  ({ rt } = await startRuntime());
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await rt?.close();
-});
+const session = useE2eSession();
 
 async function openStatement(openid: string, via: 'me' | 'url' = 'me'): Promise<Page> {
-  const page = await newPhonePage(browser);
-  await page.goto(`${rt.url}/#/pages/me/index`);
+  const page = await newPhonePage(session.browser);
+  await page.goto(`${session.rt.url}/#/pages/me/index`);
   const identity = page.locator(`.identity[data-openid="${openid}"]`);
   await identity.waitFor({ timeout: 30_000 });
   await identity.click();
@@ -51,7 +36,7 @@ const sums = async (page: Page) =>
 
 test('a customer sees its month as the report function computes it and exports it to Excel', async () => {
   const month = businessMonth(Date.now());
-  const expected = await (await apiAs(rt.url, 'demo-customer-hualian'))<Statement>('report', 'statement', { month });
+  const expected = await (await apiAs(session.rt.url, 'demo-customer-hualian'))<Statement>('report', 'statement', { month });
   expect(expected.lines.length).toBeGreaterThan(0);
   const page = await openStatement('demo-customer-hualian');
   const t = expected.totals;
@@ -76,7 +61,7 @@ test('a customer sees its month as the report function computes it and exports i
 
 test('a merchandiser switches between its customers', async () => {
   const month = businessMonth(Date.now());
-  const wang = await apiAs(rt.url, 'demo-merch-wang');
+  const wang = await apiAs(session.rt.url, 'demo-merch-wang');
   const customers = await wang<{ _id: string; name: string }[]>('report', 'statementCustomers', {});
   expect(customers.length).toBeGreaterThan(1);
   const page = await openStatement('demo-merch-wang', 'url');
