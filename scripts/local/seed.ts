@@ -5,8 +5,8 @@
  * through the same services the functions use, so reservations and timelines are consistent.
  */
 import {
+  addDays,
   businessDate,
-  defaultPlan,
   type Customer,
   type Order,
   type PriceEntry,
@@ -14,7 +14,8 @@ import {
 } from '@dinghuo/shared';
 import type { Store } from '../../cloudfunctions/_lib/data/store';
 import { loadConfig } from '../../cloudfunctions/_lib/config';
-import { actorOf, changeStatus, submitOrder } from '../../cloudfunctions/_lib/services/orders';
+import { changeStatus, submitOrder } from '../../cloudfunctions/_lib/services/orders';
+import { review } from '../../cloudfunctions/_lib/services/followup';
 import { priceEntryId } from '../../cloudfunctions/_lib/services/pricingData';
 
 export const DEMO_IDENTITIES = [
@@ -227,21 +228,8 @@ export async function seedDemo(store: Store, now = Date.now()): Promise<{ skus: 
     orders += 1;
     return { order, at };
   };
-  const confirm = async (order: Order, at: number, dueInDays: number) => {
-    const plan = defaultPlan(businessDate(at), dueInDays, null);
-    return changeStatus(store, staffWang, order._id, 'confirmed', at, {
-      note: '审单通过',
-      mutate: (o) => ({
-        ...o,
-        dueDate: plan.dueDate,
-        nodes: o.nodes.map((n) => ({
-          ...n,
-          plannedDate: plan.planned[n.key],
-          ...(n.key === 'review' ? { actualAt: at, by: actorOf(staffWang) } : {}),
-        })),
-      }),
-    });
-  };
+  const confirm = (order: Order, at: number, dueInDays: number) =>
+    review(store, staffWang, { decision: 'confirm', orderId: order._id, dueDate: addDays(businessDate(at), dueInDays), note: '' }, at);
 
   // 华联: one awaiting review, one confirmed and overdue, one due soon, one shipped, one completed.
   await place('cus_hualian', 'demo-customer-hualian', '陈经理', 0, [[0, 'case', 5], [7, 'case', 2], [16, 'case', 3]], 'h1');
@@ -265,7 +253,7 @@ export async function seedDemo(store: Store, now = Date.now()): Promise<{ skus: 
     { note: '下错规格' },
   );
   const y3 = await place('cus_yonghui', 'demo-customer-yonghui', '周店长', 3, [[5, 'case', 1]], 'y3');
-  await changeStatus(store, staffWang, y3.order._id, 'rejected', y3.at + DAY / 3, { note: '该规格停产，请改订 1L 装' });
+  await review(store, staffWang, { decision: 'reject', orderId: y3.order._id, reason: '该规格停产，请改订 1L 装' }, y3.at + DAY / 3);
   // 小马: a confirmed order, stuck (no change for 5 days).
   const x1 = await place('cus_xiaoma', 'demo-customer-xiaoma', '马老板', 6, [[21, 'piece', 20], [13, 'piece', 40]], 'x1');
   await confirm(x1.order, x1.at + DAY / 6, 10);
