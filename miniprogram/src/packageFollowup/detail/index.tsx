@@ -12,7 +12,8 @@ import type { TimelineEntry } from '@dinghuo/shared/order';
 import { call } from '@/api/client';
 import { messageOf } from '@/api/errors';
 import { Empty, ErrorState, Loading } from '@/components/StateView';
-import { ORDER_STATUS_LABELS, formatCount, formatDateTime, formatFen } from '@/utils/format';
+import { LineList } from '@/components/LineList';
+import { ORDER_STATUS_LABELS, formatDateTime, formatFen } from '@/utils/format';
 import { BUCKET_LABELS, dueText } from '@/pages/followup/buckets';
 import { EXCEPTION_KIND_LABELS, NODE_LABELS, SEVERITY_LABELS } from '../labels';
 import { ExceptionForm, ExpediteForm, NodeForm, ResolveForm, ReviewForm } from './forms';
@@ -202,17 +203,7 @@ export default function FollowDetailPage() {
 
       <View className='card'>
         <View className='section-title'>商品</View>
-        {d.lines.map((l) => (
-          <View key={`${l.skuId}|${l.unit}`} className='fd-line'>
-            <View className='row row--between'>
-              <Text>{l.name}</Text>
-              <Text>{formatFen(l.amountFen)}</Text>
-            </View>
-            <Text className='muted'>
-              {l.spec} {formatCount(l.count, l.unit, l)} × {formatFen(l.unitPriceFen)}/{l.baseUnit}
-            </Text>
-          </View>
-        ))}
+        <LineList lines={d.lines} itemClassName='fd-line' />
         <Text className='muted fd-block'>
           {d.address.contact} {d.address.phone} {d.address.address}
         </Text>

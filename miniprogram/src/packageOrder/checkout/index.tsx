@@ -8,7 +8,8 @@ import { askOrderStatusConsent, prefetchOrderStatusTemplates, type ConsentOutcom
 import { cart } from '@/store/cart';
 import { loadMe } from '@/store/session';
 import { Empty, ErrorState, Loading } from '@/components/StateView';
-import { ORDER_STATUS_LABELS, businessDateAfter, formatCount, formatFen } from '@/utils/format';
+import { LineList } from '@/components/LineList';
+import { ORDER_STATUS_LABELS, businessDateAfter, formatFen } from '@/utils/format';
 import { newRequestId } from '@/utils/requestId';
 import './index.scss';
 
@@ -171,18 +172,7 @@ export default function CheckoutPage() {
       </View>
       <View className='card'>
         <View className='section-title'>商品</View>
-        {quote.lines.map((l) => (
-          <View key={`${l.skuId}|${l.unit}`} className='checkout__line'>
-            <View className='row row--between'>
-              <Text>{l.name}</Text>
-              <Text>{formatFen(l.amountFen)}</Text>
-            </View>
-            <Text className='muted'>
-              {l.spec} {formatCount(l.count, l.unit, l)} × {formatFen(l.unitPriceFen)}/{l.baseUnit}
-            </Text>
-            {l.error ? <Text className='error-text'>{l.error.message}</Text> : null}
-          </View>
-        ))}
+        <LineList lines={quote.lines} itemClassName='checkout__line' />
       </View>
       {submitError ? (
         <Text className='error-text checkout__error' data-testid='submit-error'>

@@ -8,11 +8,11 @@ import { call } from '@/api/client';
 import { messageOf } from '@/api/errors';
 import { cart } from '@/store/cart';
 import { Empty, ErrorState, Loading } from '@/components/StateView';
+import { LineList } from '@/components/LineList';
 import {
   AFTER_SALES_KIND_LABELS,
   AFTER_SALES_STATUS_LABELS,
   ORDER_STATUS_LABELS,
-  formatCount,
   formatDateTime,
   formatFen,
 } from '@/utils/format';
@@ -172,17 +172,7 @@ export default function OrderDetailPage() {
       </View>
       <View className='card'>
         <View className='section-title'>商品</View>
-        {order.lines.map((l) => (
-          <View key={`${l.skuId}|${l.unit}`} className='detail__line'>
-            <View className='row row--between'>
-              <Text>{l.name}</Text>
-              <Text>{formatFen(l.amountFen)}</Text>
-            </View>
-            <Text className='muted'>
-              {l.spec} {formatCount(l.count, l.unit, l)} × {formatFen(l.unitPriceFen)}/{l.baseUnit}
-            </Text>
-          </View>
-        ))}
+        <LineList lines={order.lines} itemClassName='detail__line' />
       </View>
       <View className='card' data-testid='timeline'>
         <View className='section-title'>订单进度</View>
