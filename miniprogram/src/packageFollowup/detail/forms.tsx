@@ -27,6 +27,23 @@ function DateField({ label, value, start, end, onChange, testid }: { label: stri
   );
 }
 
+/** A sub-form's last rows: its error, 取消 and the submit button. */
+function FormFooter({ error, busy, testid, label, onCancel, onSubmit }: { error?: string; busy: boolean; testid: string; label: string; onCancel: () => void; onSubmit: () => void }) {
+  return (
+    <>
+      {error ? <Text className='error-text'>{error}</Text> : null}
+      <View className='row fd-row-buttons'>
+        <Button className='fd-button' size='mini' onClick={onCancel}>
+          取消
+        </Button>
+        <Button className='btn-primary fd-button' size='mini' disabled={busy} data-testid={testid} onClick={onSubmit}>
+          {label}
+        </Button>
+      </View>
+    </>
+  );
+}
+
 const PLANNED_KEYS: NodeKey[] = NODE_KEYS.filter((k) => k !== 'intake' && k !== 'review');
 
 export function ReviewForm({ detail, busy, run }: { detail: FollowDetail; busy: boolean; run: Run }) {
@@ -112,14 +129,7 @@ export function NodeForm({ detail, node, busy, run, onCancel }: { detail: Follow
       <DateField label='完成日期' value={date} end={today} onChange={setDate} />
       <Input className='fd-input fd-node-note' placeholder='说明（选填，如快递单号）' maxlength={200} value={note} onInput={(e) => setNote(String(e.detail.value))} />
       <Input className='fd-input' placeholder='照片链接（选填）' maxlength={500} value={photoUrl} onInput={(e) => setPhotoUrl(String(e.detail.value))} />
-      <View className='row fd-row-buttons'>
-        <Button className='fd-button' size='mini' onClick={onCancel}>
-          取消
-        </Button>
-        <Button className='btn-primary fd-button' size='mini' disabled={busy} data-testid='node-submit' onClick={submit}>
-          确认完成
-        </Button>
-      </View>
+      <FormFooter busy={busy} testid='node-submit' label='确认完成' onCancel={onCancel} onSubmit={submit} />
     </View>
   );
 }
@@ -159,15 +169,7 @@ export function ExceptionForm({ detail, busy, run, onCancel }: { detail: FollowD
       </View>
       <Textarea className='fd-textarea' placeholder='异常描述（必填）' maxlength={200} value={description} onInput={(e) => setDescription(String(e.detail.value))} />
       <Input className='fd-input' placeholder='责任人（选填，默认本人）' maxlength={20} value={owner} onInput={(e) => setOwner(String(e.detail.value))} />
-      {error ? <Text className='error-text'>{error}</Text> : null}
-      <View className='row fd-row-buttons'>
-        <Button className='fd-button' size='mini' onClick={onCancel}>
-          取消
-        </Button>
-        <Button className='btn-primary fd-button' size='mini' disabled={busy} data-testid='exception-submit' onClick={submit}>
-          登记异常
-        </Button>
-      </View>
+      <FormFooter error={error} busy={busy} testid='exception-submit' label='登记异常' onCancel={onCancel} onSubmit={submit} />
     </View>
   );
 }
@@ -185,15 +187,7 @@ export function ResolveForm({ exceptionId, busy, run, onCancel }: { exceptionId:
   return (
     <View className='fd-subform' data-testid='resolve-form'>
       <Input className='fd-input' placeholder='处理结果（必填）' maxlength={200} value={resolution} onInput={(e) => setResolution(String(e.detail.value))} />
-      {error ? <Text className='error-text'>{error}</Text> : null}
-      <View className='row fd-row-buttons'>
-        <Button className='fd-button' size='mini' onClick={onCancel}>
-          取消
-        </Button>
-        <Button className='btn-primary fd-button' size='mini' disabled={busy} data-testid='resolve-submit' onClick={submit}>
-          处理完成
-        </Button>
-      </View>
+      <FormFooter error={error} busy={busy} testid='resolve-submit' label='处理完成' onCancel={onCancel} onSubmit={submit} />
     </View>
   );
 }
@@ -211,15 +205,7 @@ export function ExpediteForm({ detail, busy, run, onCancel }: { detail: FollowDe
   return (
     <View className='fd-subform' data-testid='expedite-form'>
       <Input className='fd-input' placeholder='催单说明（如：请车间本周五前完成）' maxlength={100} value={note} onInput={(e) => setNote(String(e.detail.value))} />
-      {error ? <Text className='error-text'>{error}</Text> : null}
-      <View className='row fd-row-buttons'>
-        <Button className='fd-button' size='mini' onClick={onCancel}>
-          取消
-        </Button>
-        <Button className='btn-primary fd-button' size='mini' disabled={busy} data-testid='expedite-submit' onClick={submit}>
-          催单
-        </Button>
-      </View>
+      <FormFooter error={error} busy={busy} testid='expedite-submit' label='催单' onCancel={onCancel} onSubmit={submit} />
     </View>
   );
 }
