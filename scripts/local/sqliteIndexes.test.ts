@@ -59,3 +59,14 @@ test('a database made with the old single-column indexes is migrated, and findAl
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the monthly report reads the month’s exceptions by openedAt through an index, not a table scan', () => {
+  const store = new SqliteStore({ dataDir: ':memory:' });
+  try {
+    const p = plan(store, 'exceptions', { openedAt: { $gte: 1_700_000_000_000, $lt: 1_702_000_000_000 } });
+    expect(p).toContain('USING INDEX ix_exceptions_openedAt_id');
+    expect(p).not.toMatch(/SCAN exceptions(?! USING)/);
+  } finally {
+    store.close();
+  }
+});

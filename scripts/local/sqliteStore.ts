@@ -37,7 +37,7 @@ const INDEXES: Partial<Record<CollectionName, string[]>> = {
   prices: ['priceListId', 'skuId'],
   priceLists: ['customerId', 'levelId'],
   orders: ['customerId', 'merchandiserId', 'status', 'createdAt', 'createdMonth', 'reservation.state'],
-  exceptions: ['orderId', 'merchandiserId', 'status'],
+  exceptions: ['orderId', 'merchandiserId', 'status', 'openedAt'],
   afterSales: ['customerId', 'orderId', 'merchandiserId'],
   messageJobs: ['status', 'orderId', 'nextAttemptAt'],
   consents: ['openid'],
