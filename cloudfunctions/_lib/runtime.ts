@@ -9,6 +9,7 @@ import { DomainError, FunctionEvent, type Caller, type ErrorIssue, type Result }
 import type { Store } from './data/store';
 import { loadConfig, type AppConfig } from './config';
 import { openidFromContext, resolveCaller, type FunctionContextParam } from './identity';
+import { hasOperatorEnvelope, OPERATOR_CALLER, operatorKeyFrom, recordOperatorCall, verifyOperatorCall, type OperatorEnvelope } from './operatorAuth';
 import type { MessageSender } from './senders';
 
 export interface HandlerContext {
@@ -41,6 +42,11 @@ export interface FunctionOptions {
   anonymousActions?: readonly string[];
   /** Run on a Cloudbase timer trigger (event.Type === 'Timer') with the system caller. */
   timer?: (ctx: Omit<HandlerContext, 'caller'>) => Promise<unknown>;
+  /**
+   * Actions a call signed with the admin key may make when there is no WeChat user (operatorAuth.ts);
+   * the function's name is part of what is signed.
+   */
+  operator?: { functionName: string; actions: readonly string[] };
 }
 
 let cloudStore: Promise<Store> | null = null;
@@ -86,13 +92,34 @@ export function defineFunction<S extends Schemas>(schemas: S, handlers: Handlers
       const handler = handlers[action as keyof S];
 
       const openid = openidFromContext(context);
-      if (!openid) throw new DomainError('UNAUTHENTICATED');
-      const store = await storeFor(context);
-      const caller = await resolveCaller(store, openid);
-      if (caller.kind === 'anonymous' && !anonymous.has(action)) throw new DomainError('NOT_BOUND');
+      let caller: Caller;
+      let store: Store;
+      // An operator call: no WeChat user, a signature made with the admin key beside the input.
+      // With a WeChat user in the context the envelope is ignored: the identity is that user.
+      let operatorCall: OperatorEnvelope | null = null;
+      if (openid) {
+        store = await storeFor(context);
+        caller = await resolveCaller(store, openid);
+        if (caller.kind === 'anonymous' && !anonymous.has(action)) throw new DomainError('NOT_BOUND');
+      } else if (hasOperatorEnvelope(event)) {
+        operatorCall = verifyOperatorCall({
+          fn: options.operator?.functionName ?? '',
+          action,
+          allowedActions: options.operator?.actions ?? [],
+          input: parsedEvent.data.input,
+          envelope: (event as { operator?: unknown }).operator,
+          key: operatorKeyFrom(process.env),
+          now,
+        });
+        store = await storeFor(context);
+        caller = OPERATOR_CALLER;
+      } else {
+        throw new DomainError('UNAUTHENTICATED');
+      }
 
       const input = schema.safeParse(parsedEvent.data.input ?? {});
       if (!input.success) throw new DomainError('VALIDATION_FAILED', undefined, { issues: zodIssues(input.error) });
+      if (operatorCall) await recordOperatorCall(store, options.operator!.functionName, action, operatorCall, parsedEvent.data.input, now);
       const data = await handler(input.data as never, { caller, store, now, config, sender: local?.sender });
       return { ok: true, data };
     } catch (e) {

@@ -5,6 +5,10 @@
  *   run with bad rows and no skipBad writes nothing and answers IMPORT_INVALID with the report.
  * - monthlyReport: the month's orders/shipments by customer, quantities by product and the
  *   exceptions register, as data or as an XLSX file (base64).
+ *
+ * Callers: an admin WeChat user (users.role 'admin'), or — for importRows only — an operator
+ * call signed with the admin key DINGHUO_ADMIN_KEY (the import CLI's --env path, which has no
+ * WeChat user; see _lib/operatorAuth.ts).
  */
 import { ApiInputs, DomainError } from '@dinghuo/shared';
 import { defineFunction } from '../_lib/runtime';
@@ -34,4 +38,4 @@ export const main = defineFunction(ApiInputs.admin, {
     const report = await loadMonthlyReport(store, input.month, now);
     return input.format === 'xlsx' ? monthlyReportXlsx(report) : report;
   },
-});
+}, { operator: { functionName: 'admin', actions: ['importRows'] } });

@@ -42,6 +42,11 @@ export const ERROR_MESSAGES = {
   IMPORT_INVALID: '导入文件有错误，未写入任何数据',
   IMPORT_FILE_UNREADABLE: '无法读取导入文件，请使用 CSV 或 XLSX 格式',
   IMPORT_HEADER_INVALID: '导入文件的表头不正确',
+  OPERATOR_NOT_CONFIGURED: '云函数未配置管理密钥（DINGHUO_ADMIN_KEY），不接受密钥签名的调用',
+  OPERATOR_SIGNATURE_INVALID: '管理密钥签名无效：请核对本机的 DINGHUO_ADMIN_KEY 与云函数的是否一致',
+  OPERATOR_SIGNATURE_EXPIRED: '管理密钥签名已过期：请核对本机时间后重试',
+  OPERATOR_REPLAYED: '该签名已被使用过，请重新发起调用',
+  OPERATOR_NOT_ALLOWED: '该操作不接受管理密钥签名的调用',
   INTERNAL: '系统繁忙，请稍后重试',
 } as const;
 

@@ -51,6 +51,20 @@ export interface ImportRun {
   skipped: number;
 }
 
+/**
+ * One accepted operator call (a call signed with the admin key, _lib/operatorAuth.ts): the
+ * signature's nonce is the id, so a replayed signature fails on insert. Also the audit trail.
+ */
+export interface OperatorCall {
+  _id: string;
+  fn: string;
+  action: string;
+  /** The signed timestamp (ms) and when the function accepted it. */
+  signedAt: number;
+  at: number;
+  inputHash: string;
+}
+
 /** Every collection and the type of its documents. */
 export interface Collections {
   users: User;
@@ -70,11 +84,13 @@ export interface Collections {
   messageJobs: MessageJob;
   sentMessages: SentMessage;
   importRuns: ImportRun;
+  operatorCalls: OperatorCall;
 }
 export type CollectionName = keyof Collections;
 export const COLLECTION_NAMES: readonly CollectionName[] = [
   'users', 'staff', 'customers', 'levels', 'categories', 'products', 'skus', 'priceLists', 'prices',
   'stock', 'orders', 'exceptions', 'afterSales', 'consents', 'messageJobs', 'sentMessages', 'importRuns',
+  'operatorCalls',
 ];
 
 export type Scalar = string | number | boolean | null;
