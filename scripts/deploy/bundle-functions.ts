@@ -32,6 +32,8 @@ export interface FunctionDeployConfig {
   memorySize: number;
   /** Cloudbase timer trigger (7-field cron: second minute hour day month weekday year). */
   cron?: string;
+  /** Environment variables only this function gets (e.g. a secret), filled from the deploy env. */
+  extraEnv?: string[];
 }
 
 const DEFAULT_CONFIG: FunctionDeployConfig = { timeout: 10, memorySize: 256 };
@@ -43,6 +45,8 @@ export const FUNCTION_CONFIG: Record<string, Partial<FunctionDeployConfig>> = {
   dispatcher: { timeout: 60, cron: '0 * * * * * *' },
   // spreadsheet imports parse whole files
   import: { timeout: 60, memorySize: 512 },
+  // the admin key that signs operator calls (the import CLI's --env path): on this function only
+  admin: { extraEnv: ['DINGHUO_ADMIN_KEY'] },
 };
 
 export function functionNames(dir = FUNCTIONS_SRC): string[] {
@@ -180,6 +184,7 @@ export function cloudbaseConfig(names: string[], externalsByName: Record<string,
         envVariables: {
           DINGHUO_TEMPLATE_ORDER_STATUS: '{{env.DINGHUO_TEMPLATE_ORDER_STATUS}}',
           DINGHUO_MINIPROGRAM_STATE: '{{env.DINGHUO_MINIPROGRAM_STATE}}',
+          ...Object.fromEntries((c.extraEnv ?? []).map((v) => [v, `{{env.${v}}}`])),
         },
         ...(c.cron ? { triggers: [{ name: `${name}Timer`, type: 'timer', config: c.cron }] } : {}),
       };

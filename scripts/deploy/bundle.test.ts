@@ -16,6 +16,7 @@ import {
   ROOT,
   type BundleResult,
 } from './bundle-functions';
+import { signOperatorCall } from '../../cloudfunctions/_lib/operatorAuth';
 
 let outDir: string;
 let results: BundleResult[];
@@ -30,11 +31,11 @@ afterAll(() => {
 });
 
 /** Runs a script in a fresh Node process (outside jest's module system) and parses its JSON output. */
-function runNode(script: string): unknown {
+function runNode(script: string, env: Record<string, string> = {}): unknown {
   const out = execFileSync(process.execPath, ['-e', script], {
     cwd: os.tmpdir(),
     encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '' } as unknown as NodeJS.ProcessEnv,
+    env: { PATH: process.env.PATH ?? '', ...env } as unknown as NodeJS.ProcessEnv,
     timeout: 60_000,
   });
   return JSON.parse(out.trim().split('\n').pop()!);
@@ -76,6 +77,28 @@ test('the bundled auth function answers UNAUTHENTICATED without WX_OPENID in the
     expect(a.error?.code).toBe('UNAUTHENTICATED');
     expect(a.error?.message).toMatch(/[\u4e00-\u9fa5]/);
   }
+});
+
+test('the admin key is configured on the admin function only, and the bundled admin function checks operator signatures before any database access', () => {
+  const rc = cloudbaseConfig(functionNames()) as { functions: { name: string; envVariables: Record<string, string> }[] };
+  expect(rc.functions.filter((f) => 'DINGHUO_ADMIN_KEY' in f.envVariables).map((f) => f.name)).toEqual(['admin']);
+  expect(rc.functions.find((f) => f.name === 'admin')!.envVariables.DINGHUO_ADMIN_KEY).toBe('{{env.DINGHUO_ADMIN_KEY}}');
+
+  const file = path.join(outDir, 'admin', 'index.js');
+  const key = 'bundle-test-admin-key-0123456789abcdef';
+  const input = { kind: 'stock', rows: [], dryRun: true };
+  const events = [
+    { action: 'importRows', input, operator: signOperatorCall('another-key-that-is-long-enough-000000', 'admin', 'importRows', input) },
+    { action: 'importRows', input, operator: signOperatorCall(key, 'admin', 'importRows', input, Date.now() - 3_600_000) },
+    { action: 'monthlyReport', input: { month: '2027-01' }, operator: signOperatorCall(key, 'admin', 'monthlyReport', { month: '2027-01' }) },
+  ];
+  const script = (evs: unknown[]) => `
+    const { main } = require(${JSON.stringify(file)});
+    Promise.all(${JSON.stringify(evs)}.map((e) => main(e, { environ: 'WX_APPID=wx123;TCB_ENV=prod' }))).then((r) => console.log(JSON.stringify(r)));
+  `;
+  const codes = (answers: unknown) => (answers as { error?: { code: string } }[]).map((a) => a.error?.code);
+  expect(codes(runNode(script(events), { DINGHUO_ADMIN_KEY: key }))).toEqual(['OPERATOR_SIGNATURE_INVALID', 'OPERATOR_SIGNATURE_EXPIRED', 'OPERATOR_NOT_ALLOWED']);
+  expect(codes(runNode(script(events.slice(0, 1))))).toEqual(['OPERATOR_NOT_CONFIGURED']);
 });
 
 test('no bundle contains better-sqlite3', () => {
