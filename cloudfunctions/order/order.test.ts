@@ -4,7 +4,8 @@
  * machine's effects on stock, access by role and ownership.
  */
 import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/server';
-import type { CatalogItem, OrderDetail, Page, Result } from '@dinghuo/shared';
+import { backfillSkuVisibility } from '../_lib/services/catalog';
+import { withVisibleTo, type CatalogItem, type OrderDetail, type Page, type Result } from '@dinghuo/shared';
 
 const HUALIAN = 'demo-customer-hualian';
 const YONGHUI = 'demo-customer-yonghui';
@@ -87,6 +88,27 @@ describe('catalog', () => {
       const s = await stockOf(i.skuId);
       expect(i.available).toBe(s.onHand - s.reserved);
     }
+  });
+
+  it('a SKU sold to one customer is listed for that customer only; a SKU without visibleTo is not listed', async () => {
+    const base = (await rt.store.get('skus', 'sku_0001'))!;
+    const { visibleTo: _v, ...legacy } = base;
+    await rt.store.set('skus', withVisibleTo({ ...base, _id: 'sku_only_xm', code: 'ZZ-ONLY', name: '小马专供', saleScope: { customerIds: ['cus_xiaoma'] } }));
+    await rt.store.set('skus', { ...legacy, _id: 'sku_legacy', code: 'ZZ-OLD', name: '旧数据商品' });
+    const keyword = async (who: string, kw: string) =>
+      data<Page<CatalogItem>>(await rt.invoke('catalog', { action: 'list', input: { keyword: kw, page: 1, pageSize: 20 } }, who));
+    expect((await keyword(XIAOMA, '小马专供')).items.map((i) => i.skuId)).toEqual(['sku_only_xm']);
+    expect((await keyword(HUALIAN, '小马专供')).total).toBe(0);
+    expect((await keyword(YONGHUI, 'ZZ-')).items.map((i) => i.skuId)).toEqual([]);
+    expect((await keyword(XIAOMA, 'ZZ-')).total).toBe(1);
+
+    // The backfill (run by the local runtime on start) derives it, after which the SKU is listed by its scope.
+    await rt.store.set('skus', { ...legacy, _id: 'sku_legacy_vip', code: 'ZZ-OLD-VIP', name: '旧数据限售', saleScope: { levelIds: ['lv_vip'] } });
+    expect(await backfillSkuVisibility(rt.store)).toBe(2);
+    expect(await backfillSkuVisibility(rt.store)).toBe(0);
+    expect((await rt.store.get('skus', 'sku_legacy_vip'))!.visibleTo).toEqual(['lv:lv_vip']);
+    expect((await keyword(XIAOMA, 'ZZ-OLD')).items.map((i) => i.skuId)).toEqual(['sku_legacy']);
+    expect((await keyword(HUALIAN, 'ZZ-OLD')).items.map((i) => i.skuId)).toEqual(['sku_legacy', 'sku_legacy_vip']);
   });
 });
 

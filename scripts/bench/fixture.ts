@@ -6,7 +6,7 @@
  * merchandisers, WeChat users bound to customers, and stock. A set of "hot" SKUs holds little
  * stock so that concurrent submits compete for it.
  */
-import type { Customer, CustomerLevel, PriceEntry, PriceList, Product, Sku, Staff, Stock, User } from '@dinghuo/shared';
+import { withVisibleTo, type Customer, type CustomerLevel, type PriceEntry, type PriceList, type Product, type Sku, type Staff, type Stock, type User } from '@dinghuo/shared';
 import type { SqliteStore } from '../local/sqliteStore';
 import { priceEntryId } from '../../cloudfunctions/_lib/services/pricingData';
 import type { CartLineInput } from '@dinghuo/shared';
@@ -94,7 +94,7 @@ export function buildFixture(opts: FixtureOptions = DEFAULT_FIXTURE): Fixture {
     if (i % 2 === 0) {
       products.push({ _id: productId, code: `P${pad(p + 1, 5)}`, name, categoryId: category._id, description: '', active: true });
     }
-    skus.push({
+    skus.push(withVisibleTo({
       _id: `sku_${pad(i + 1, 5)}`,
       code: `SP${pad(p + 1, 5)}-${(i % 2) + 1}`,
       productId,
@@ -111,7 +111,7 @@ export function buildFixture(opts: FixtureOptions = DEFAULT_FIXTURE): Fixture {
       madeToOrder: gift,
       leadTimeDays: gift ? 15 : 3,
       ...(i % 113 === 0 ? { saleScope: { levelIds: ['lv_vip', 'lv_wholesale'] } } : {}),
-    });
+    }));
   }
   const orderable = skus.filter((s) => s.active && !s.saleScope);
   const hot = orderable.slice(0, opts.hotSkus);

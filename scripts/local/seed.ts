@@ -11,6 +11,7 @@ import {
   type Order,
   type PriceEntry,
   type Sku,
+  withVisibleTo,
 } from '@dinghuo/shared';
 import type { Store } from '../../cloudfunctions/_lib/data/store';
 import { loadConfig } from '../../cloudfunctions/_lib/config';
@@ -95,7 +96,8 @@ export function buildSkus(): Sku[] {
       n += 1;
       const code = `SP${String(p + 1).padStart(3, '0')}-${v + 1}`;
       const gift = categoryId === 'cat_gift';
-      skus.push({
+      // visibleTo (who sees it in the catalog) is derived from saleScope, as every SKU writer does.
+      skus.push(withVisibleTo({
         _id: `sku_${String(n).padStart(4, '0')}`,
         code,
         productId: `prd_${String(p + 1).padStart(3, '0')}`,
@@ -113,7 +115,7 @@ export function buildSkus(): Sku[] {
         madeToOrder: gift,
         leadTimeDays: gift ? 15 : 3,
         ...(productName === '浓香白酒' ? { saleScope: { levelIds: ['lv_vip', 'lv_wholesale'] } } : {}),
-      });
+      }));
     });
   });
   return skus;

@@ -14,6 +14,7 @@ import crypto from 'node:crypto';
 import { DomainError, type Result } from '@dinghuo/shared';
 import { SqliteStore } from './sqliteStore';
 import { isSeeded, seedDemo, DEMO_IDENTITIES } from './seed';
+import { backfillSkuVisibility } from '../../cloudfunctions/_lib/services/catalog';
 import { loadFunctions, type FunctionMain } from './functions';
 import { loadConfig, type AppConfig } from '../../cloudfunctions/_lib/config';
 import type { Store } from '../../cloudfunctions/_lib/data/store';
@@ -93,6 +94,8 @@ export function contextFor(openid: string | null, store: Store, now?: number, co
 export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<LocalRuntime> {
   const store = new SqliteStore({ dataDir: opts.dataDir });
   if (opts.seed !== false && !(await isSeeded(store))) await seedDemo(store);
+  // A data dir made before SKUs carried visibleTo: the catalog lists SKUs by it.
+  await backfillSkuVisibility(store);
   const functions = loadFunctions();
   const sessions = new Map<string, string>();
   const config = opts.config ?? loadConfig();

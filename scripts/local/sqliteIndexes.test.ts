@@ -70,3 +70,21 @@ test('the monthly report reads the month’s exceptions by openedAt through an i
     store.close();
   }
 });
+
+test('the catalog page (active SKUs a customer may see, in code order) is cut by indexes: the count from one alone', () => {
+  const store = new SqliteStore({ dataDir: ':memory:' });
+  try {
+    const filter: Filter = { active: true, visibleTo: { $hasAny: ['*', 'lv:lv_vip', 'cu:cus_1'] } };
+    const params: unknown[] = [];
+    const where = compileFilter(filter, params);
+    const explain = (sql: string, extra: unknown[] = []) =>
+      (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params, ...extra) as { detail: string }[]).map((r) => r.detail).join('; ');
+    const count = explain(`SELECT count(*) AS n FROM "skus" WHERE ${where}`);
+    expect(count).toContain('USING COVERING INDEX ix_skus_active_visibleTo_id');
+    const page = explain(`SELECT doc FROM "skus" WHERE ${where} ORDER BY json_extract(doc, '$.code') ASC LIMIT ? OFFSET ?`, [20, 0]);
+    expect(page).toContain('USING INDEX ix_skus_active_code_id');
+    expect(page).not.toContain('TEMP B-TREE');
+  } finally {
+    store.close();
+  }
+});

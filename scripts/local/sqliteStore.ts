@@ -28,11 +28,17 @@ import {
   type Tx,
 } from '../../cloudfunctions/_lib/data/store';
 
-/** Fields queried by the functions; each gets an expression index. */
-const INDEXES: Partial<Record<CollectionName, string[]>> = {
+/**
+ * Fields queried by the functions; each gets an expression index (field, id). An entry may list
+ * several fields (a composite index, e.g. a filter plus the order of its pages), and a field
+ * written `name[]` is an array matched by $hasAny, indexed by its JSON (`doc -> '$.name'`, the
+ * expression $hasAny reads, so a count by it is answered from the index alone).
+ */
+const INDEXES: Partial<Record<CollectionName, (string | string[])[]>> = {
   users: ['customerId', 'staffId'],
   customers: ['invitationCode', 'merchandiserId', 'code'],
-  skus: ['categoryId', 'code', 'active'],
+  // The catalog page: active SKUs a customer may see (visibleTo), in code order.
+  skus: ['categoryId', 'code', 'active', ['active', 'code'], ['active', 'visibleTo[]']],
   products: ['code'],
   prices: ['priceListId', 'skuId'],
   priceLists: ['customerId', 'levelId'],
@@ -50,6 +56,16 @@ function fieldExpr(field: string): string {
   if (field === '_id') return 'id';
   if (!PATH_RE.test(field)) throw new Error(`bad field path: ${field}`);
   return `json_extract(doc, '$.${field}')`;
+}
+
+/** An array field's JSON as the index and $hasAny read it (NULL when missing). */
+function jsonExpr(field: string): string {
+  if (!PATH_RE.test(field) || field === '_id') throw new Error(`bad field path: ${field}`);
+  return `(doc -> '$.${field}')`;
+}
+
+function indexExpr(field: string): string {
+  return field.endsWith('[]') ? jsonExpr(field.slice(0, -2)) : fieldExpr(field);
 }
 
 function bind(value: Scalar): unknown {
@@ -114,6 +130,18 @@ export function compileFilter(filter: Filter, params: unknown[]): string {
           parts.push(`instr(lower(${e}), lower(?)) > 0`);
           params.push(v);
           break;
+        case '$hasAny': {
+          // json_each of the field's JSON: an array's elements (a scalar yields itself, as MongoDB's
+          // $in compares it; a missing field yields nothing). The same expression as the `name[]`
+          // index, so a filter on it can be answered from that index.
+          const list = v as Scalar[];
+          if (list.length === 0 || field === '_id') parts.push('0');
+          else {
+            parts.push(`EXISTS (SELECT 1 FROM json_each(${jsonExpr(field)}) WHERE value IN (${list.map(() => '?').join(',')}))`);
+            params.push(...list.map(bind));
+          }
+          break;
+        }
         default:
           throw new Error(`unsupported operator ${op}`);
       }
@@ -234,13 +262,14 @@ export class SqliteStore implements Store {
     }
     for (const coll of COLLECTION_NAMES) {
       this.db.exec(`CREATE TABLE IF NOT EXISTS "${coll}" (id TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
-      for (const field of INDEXES[coll] ?? []) {
-        const name = `ix_${coll}_${field.replace(/\./g, '_')}`;
+      for (const entry of INDEXES[coll] ?? []) {
+        const fields = typeof entry === 'string' ? [entry] : entry;
+        const name = `ix_${coll}_${fields.map((f) => f.replace(/\[\]$/, '').replace(/\./g, '_')).join('_')}`;
         // (field, id): an equality match comes back in id order, so findAll's pages (ordered by
         // _id) are read from the index without sorting every match for every page. Databases
         // made before this had the single-column index: it is replaced.
         this.db.exec(`DROP INDEX IF EXISTS "${name}"`);
-        this.db.exec(`CREATE INDEX IF NOT EXISTS "${name}_id" ON "${coll}" (${fieldExpr(field)}, id)`);
+        this.db.exec(`CREATE INDEX IF NOT EXISTS "${name}_id" ON "${coll}" (${fields.map(indexExpr).join(', ')}, id)`);
       }
     }
   }

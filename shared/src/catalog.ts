@@ -53,6 +53,13 @@ export const Sku = z.object({
   /** Days from confirmation to shipment, used for default node dates. */
   leadTimeDays: z.number().int().min(0).max(365).default(3),
   saleScope: SaleScope.optional(),
+  /**
+   * Who sees the SKU in the catalog, derived from saleScope by skuVisibleTo (pricing.ts) so the
+   * catalog page can be cut by the query: ['*'] for everyone, else 'lv:<levelId>' / 'cu:<customerId>'
+   * keys. Every SKU writer (seed, import, bench fixture) writes it; a SKU without it is not listed
+   * (the catalog fails closed, never showing a restricted SKU to everyone).
+   */
+  visibleTo: z.array(z.string().min(1).max(70)).optional(),
   imageUrl: z.string().max(300).optional(),
 });
 export type Sku = z.infer<typeof Sku>;

@@ -8,6 +8,7 @@
  */
 import { Category, CustomerLevel, PriceEntry, PriceList, Product, Sku, Stock } from './catalog';
 import { Customer, Staff } from './customer';
+import { withVisibleTo } from './pricing';
 import type { BadRow, CustomerRow, ImportKind, ParsedRows, PriceRow, PriceType, ProductRow, StockRow } from './importRows';
 
 // --- ids -----------------------------------------------------------------------------------
@@ -200,7 +201,8 @@ export function planProducts(rows: readonly Parsed<'products'>[], refs: ProductR
       plan.bad.push({ row, key: r.code, reason: `数据不符合要求：${zodReason(parsed.error)}` });
       continue;
     }
-    const sku = parsed.data;
+    // visibleTo follows saleScope (the catalog query filters by it); kept from an existing SKU's scope.
+    const sku = withVisibleTo(parsed.data);
     if (sku.caseOnly && sku.caseSize <= 1) {
       plan.bad.push({ row, key: r.code, reason: '只整箱的商品箱规应大于 1' });
       continue;

@@ -154,3 +154,28 @@ export function isSkuSoldTo(sku: Pick<Sku, 'saleScope'>, customer: Pick<Customer
     (hasCustomers && scope.customerIds!.includes(customer._id))
   );
 }
+
+/** The visibility key every customer holds: a SKU sold to everyone carries it. */
+export const VISIBLE_TO_ALL = '*';
+
+/**
+ * The catalog visibility keys of a sale scope: the rule of isSkuSoldTo in a form a query can
+ * match (the SKU's keys ∩ the customer's keys ≠ ∅ ⇔ isSkuSoldTo). Sorted and de-duplicated,
+ * so the same scope always gives the same array (re-imports compare documents).
+ */
+export function skuVisibleTo(sku: Pick<Sku, 'saleScope'>): string[] {
+  const scope = sku.saleScope;
+  const keys = [...(scope?.levelIds ?? []).map((id) => `lv:${id}`), ...(scope?.customerIds ?? []).map((id) => `cu:${id}`)];
+  if (keys.length === 0) return [VISIBLE_TO_ALL];
+  return [...new Set(keys)].sort();
+}
+
+/** The keys a customer matches a SKU's visibleTo with. */
+export function customerVisibilityKeys(customer: Pick<Customer, '_id' | 'levelId'>): string[] {
+  return [VISIBLE_TO_ALL, `lv:${customer.levelId}`, `cu:${customer._id}`];
+}
+
+/** The SKU with its visibleTo derived from its saleScope (what every SKU writer stores). */
+export function withVisibleTo<T extends Pick<Sku, 'saleScope'>>(sku: T): T & { visibleTo: string[] } {
+  return { ...sku, visibleTo: skuVisibleTo(sku) };
+}

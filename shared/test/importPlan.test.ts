@@ -90,7 +90,27 @@ describe('planning products', () => {
     });
     expect(plan.outcomes[0]!.action).toBe('update');
     expect(plan.writes).toHaveLength(1);
-    expect(plan.writes[0]!.doc).toEqual({ ...existing, listPriceFen: 220 });
+    expect(plan.writes[0]!.doc).toEqual({ ...existing, listPriceFen: 220, visibleTo: ['*'] });
+  });
+
+  it('writes visibleTo from the sale scope: new SKUs for everyone, a restricted SKU keeps its scope and keys', () => {
+    const refs = (existing: Sku[]) => ({
+      skusByCode: new Map(existing.map((s) => [s.code, s])),
+      productsByCode: new Map(),
+      productsById: new Map(),
+      categories: [],
+    });
+    const created = planProducts(rows('products', [{ code: 'NEW', name: '新品', listPriceFen: '1' }]), refs([]));
+    expect(created.writes.find((w) => w.coll === 'skus')!.doc).toMatchObject({ visibleTo: ['*'] });
+
+    // A SKU written before visibleTo existed gets it on its next import, even with no other change.
+    const legacy = sku({ _id: 'sku_R', code: 'R', saleScope: { levelIds: ['lv_b', 'lv_a'], customerIds: ['cus_1'] } });
+    const backfill = planProducts(rows('products', [{ code: 'R', listPriceFen: '2' }]), refs([legacy]));
+    expect(backfill.outcomes[0]!.action).toBe('update');
+    expect(backfill.writes[0]!.doc).toEqual({ ...legacy, visibleTo: ['cu:cus_1', 'lv:lv_a', 'lv:lv_b'] });
+
+    const again = planProducts(rows('products', [{ code: 'R', listPriceFen: '2' }]), refs([backfill.writes[0]!.doc as Sku]));
+    expect(again.outcomes[0]!.action).toBe('unchanged');
   });
 
   it('refuses new SKUs without name or price, and case-only SKUs of one piece', () => {

@@ -5,6 +5,9 @@ import {
   DomainError,
   formatFen,
   isSkuSoldTo,
+  skuVisibleTo,
+  customerVisibilityKeys,
+  withVisibleTo,
   parseYuanToFen,
   priceCart,
   priceLine,
@@ -154,6 +157,41 @@ describe('cart validation', () => {
     expect(isSkuSoldTo(sku({ saleScope: { customerIds: ['cus_1'] } }), customer())).toBe(true);
     expect(isSkuSoldTo(sku({ saleScope: { customerIds: ['cus_9'] } }), customer())).toBe(false);
     expect(isSkuSoldTo(sku({ saleScope: {} }), customer())).toBe(true);
+  });
+});
+
+describe('catalog visibility keys (visibleTo) follow isSkuSoldTo', () => {
+  it('everyone for no scope or an empty one; level and customer keys otherwise, sorted and unique', () => {
+    expect(skuVisibleTo(sku())).toEqual(['*']);
+    expect(skuVisibleTo(sku({ saleScope: {} }))).toEqual(['*']);
+    expect(skuVisibleTo(sku({ saleScope: { levelIds: [], customerIds: [] } }))).toEqual(['*']);
+    expect(skuVisibleTo(sku({ saleScope: { levelIds: ['lv_b', 'lv_a', 'lv_b'], customerIds: ['cus_9'] } }))).toEqual([
+      'cu:cus_9',
+      'lv:lv_a',
+      'lv:lv_b',
+    ]);
+    expect(customerVisibilityKeys(customer())).toEqual(['*', 'lv:lv_a', 'cu:cus_1']);
+    expect(withVisibleTo(sku({ saleScope: { customerIds: ['cus_1'] } })).visibleTo).toEqual(['cu:cus_1']);
+  });
+
+  it('a customer sees a SKU by its keys exactly when isSkuSoldTo says it is sold to them (property)', () => {
+    // Small id alphabets so that scopes and customers often overlap.
+    const levelId = fc.constantFrom('lv_a', 'lv_b', 'lv_c');
+    const customerId = fc.constantFrom('cus_1', 'cus_2', 'cus_3', 'cus_4');
+    const scope = fc.option(
+      fc.record({ levelIds: fc.option(fc.array(levelId, { maxLength: 3 }), { nil: undefined }), customerIds: fc.option(fc.array(customerId, { maxLength: 3 }), { nil: undefined }) }),
+      { nil: undefined },
+    );
+    fc.assert(
+      fc.property(scope, levelId, customerId, (saleScope, lv, cus) => {
+        const s = sku(saleScope === undefined ? {} : { saleScope });
+        const c = customer({ _id: cus, levelId: lv });
+        const keys = new Set(customerVisibilityKeys(c));
+        const visible = skuVisibleTo(s).some((k) => keys.has(k));
+        return visible === isSkuSoldTo(s, c);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

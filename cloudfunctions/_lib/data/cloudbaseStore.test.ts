@@ -120,6 +120,36 @@ describe.each([
     expect(await store.count(C, filter)).toBe(expected.length);
   });
 
+  it('$hasAny: an array field holding one of the values (catalog visibility), with other conditions, ordered and paged', async () => {
+    await h.load([
+      { _id: 'v1', vis: ['*'], k: 1, grp: 'g' },
+      { _id: 'v2', vis: ['lv:a', 'cu:x'], k: 2, grp: 'g' },
+      { _id: 'v3', vis: ['lv:b'], k: 3, grp: 'g' },
+      { _id: 'v4', vis: [], k: 4, grp: 'g' },
+      { _id: 'v5', k: 5, grp: 'g' },
+      { _id: 'v6', vis: ['cu:y', 'lv:b'], k: 6, grp: 'h' },
+      { _id: 'v7', vis: [1, 'lv:a'], k: 7, grp: 'g' },
+      // A scalar is compared as MongoDB's $in compares it.
+      { _id: 'v8', vis: 'cu:y', k: 8, grp: 'h' },
+    ]);
+    const cases: [Filter, string[]][] = [
+      [{ vis: { $hasAny: ['*', 'lv:a', 'cu:z'] } }, ['v1', 'v2', 'v7']],
+      [{ vis: { $hasAny: ['lv:b'] } }, ['v3', 'v6']],
+      [{ vis: { $hasAny: ['cu:x', 'cu:y'] } }, ['v2', 'v6', 'v8']],
+      [{ vis: { $hasAny: [1] } }, ['v7']],
+      [{ vis: { $hasAny: ['nobody'] } }, []],
+      [{ vis: { $hasAny: [] } }, []],
+      [{ grp: 'g', vis: { $hasAny: ['lv:b', '*'] } }, ['v1', 'v3']],
+      [{ vis: { $hasAny: ['lv:b'] }, $or: [{ k: 3 }, { k: 6 }, { k: 1 }] }, ['v3', 'v6']],
+    ];
+    for (const [filter, expected] of cases) {
+      expect(ids(await store.find(C, filter, { limit: 100 }))).toEqual(expected);
+      expect(await store.count(C, filter)).toBe(expected.length);
+    }
+    const page = await store.find(C, { vis: { $hasAny: ['*', 'lv:a', 'lv:b'] } }, { orderBy: [['k', 'desc']], skip: 1, limit: 2 });
+    expect(page.map((r) => asRow(r)._id)).toEqual(['v6', 'v3']);
+  });
+
   it('orderBy (several keys, missing first ascending), skip and limit', async () => {
     const sorted = await store.find(C, {}, { orderBy: [['tag', 'asc'], ['n', 'desc']], limit: 100 });
     expect(sorted.map((r) => asRow(r)._id)).toEqual(['e', 'c', 'a', 'b', 'd']);

@@ -60,6 +60,8 @@ export function toCloudbaseQuery(db: Db, filter: Filter): Record<string, unknown
         case '$lt': parts.push(_.lt(v)); break;
         case '$lte': parts.push(_.lte(v)); break;
         case '$in': parts.push(_.in(v)); break;
+        // On an array field `in` matches when any element is in the list (MongoDB semantics).
+        case '$hasAny': parts.push(_.in(v)); break;
         case '$nin': parts.push(_.nin(v)); break;
         case '$exists': parts.push(_.exists(v)); break;
         case '$contains':

@@ -108,6 +108,12 @@ export interface FieldOps {
   $exists?: boolean;
   /** Case-insensitive substring match (keyword search). */
   $contains?: string;
+  /**
+   * For array fields: the array holds at least one of these values (MongoDB's `$in` on an array
+   * field; a scalar field is compared as with $in). A missing field never matches; an empty list
+   * matches nothing. Not for object fields nor null values.
+   */
+  $hasAny?: Scalar[];
 }
 
 export type Filter = { [field: string]: Scalar | FieldOps | Filter[] | undefined } & { $or?: Filter[] };

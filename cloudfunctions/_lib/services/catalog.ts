@@ -1,9 +1,11 @@
 import {
   availableOf,
+  customerVisibilityKeys,
   isSkuSoldTo,
   priceCart,
   resolveSkuPrice,
   quantitiesBySku,
+  skuVisibleTo,
   type CartLineInput,
   type CatalogItem,
   type Customer,
@@ -13,7 +15,7 @@ import {
   type Sku,
   type Stock,
 } from '@dinghuo/shared';
-import { findAll, type Filter, type Store } from '../data/store';
+import { MAX_QUERY_LIMIT, type Filter, type Store } from '../data/store';
 import { loadPricingContext } from './pricingData';
 
 export function toCatalogItem(sku: Sku, ctx: PricingContext, stock: Stock | undefined): CatalogItem {
@@ -47,14 +49,20 @@ export async function listCatalog(
   customer: Customer,
   input: { categoryId?: string | undefined; keyword?: string | undefined; page: number; pageSize: number },
 ): Promise<Page<CatalogItem>> {
-  const filter: Filter = { active: true };
+  // Who may see a SKU is matched in the query (visibleTo, derived from saleScope by skuVisibleTo),
+  // so the page is cut by the store: one count and one page read, whatever the catalog's size.
+  // A SKU without visibleTo (written before it existed) is not listed: reseed / re-import it.
+  const filter: Filter = { active: true, visibleTo: { $hasAny: customerVisibilityKeys(customer) } };
   if (input.categoryId) filter.categoryId = input.categoryId;
   const keyword = input.keyword?.trim();
   if (keyword) filter.$or = [{ name: { $contains: keyword } }, { code: { $contains: keyword } }, { spec: { $contains: keyword } }];
-  // SKUs restricted to some customers are filtered here, so the page is cut after filtering.
-  const all = (await findAll(store, 'skus', filter, [['code', 'asc']])).filter((s) => isSkuSoldTo(s, customer));
   const start = (input.page - 1) * input.pageSize;
-  const pageSkus = all.slice(start, start + input.pageSize);
+  const [total, found] = await Promise.all([
+    store.count('skus', filter),
+    store.find('skus', filter, { orderBy: [['code', 'asc']], skip: start, limit: input.pageSize }),
+  ]);
+  // The rule itself stays isSkuSoldTo; visibleTo is its indexable form (a stale copy never widens it).
+  const pageSkus = found.filter((s) => isSkuSoldTo(s, customer));
   const ids = pageSkus.map((s) => s._id);
   const [{ ctx }, stocks] = await Promise.all([loadPricingContext(store, customer, ids), store.getMany('stock', ids)]);
   const stockById = new Map(stocks.map((s) => [s._id, s]));
@@ -62,9 +70,25 @@ export async function listCatalog(
     items: pageSkus.map((s) => toCatalogItem(s, ctx, stockById.get(s._id))),
     page: input.page,
     pageSize: input.pageSize,
-    total: all.length,
-    hasMore: start + pageSkus.length < all.length,
+    total,
+    hasMore: start + found.length < total,
   };
+}
+
+/**
+ * Writes visibleTo on SKUs stored before it existed (the catalog does not list a SKU without it).
+ * Idempotent; each SKU is one patch. The local runtime runs it on start; on Cloudbase run it once
+ * after deploying (or re-import the products file, which writes it too). Returns how many it wrote.
+ */
+export async function backfillSkuVisibility(store: Store): Promise<number> {
+  let written = 0;
+  for (;;) {
+    // Patched SKUs leave the filter, so every round reads the first page again.
+    const batch = await store.find('skus', { visibleTo: { $exists: false } }, { orderBy: [['_id', 'asc']], limit: MAX_QUERY_LIMIT });
+    for (const sku of batch) await store.patch('skus', sku._id, { visibleTo: skuVisibleTo(sku) });
+    written += batch.length;
+    if (batch.length < MAX_QUERY_LIMIT) return written;
+  }
 }
 
 /** Prices a cart as the server would on submit, with every line's problem (not only the first). */
