@@ -6,7 +6,9 @@
  * call, because the function only sees one chunk.
  */
 import {
+  DomainError,
   findDuplicateRows,
+  isErrorCode,
   mergeReports,
   parseImportRow,
   type ImportKind,
@@ -36,7 +38,9 @@ function unwrap(r: Result<unknown>): ImportReport {
   if (r.ok) return r.data as ImportReport;
   const report = (r.error.details as { report?: ImportReport } | undefined)?.report;
   if (r.error.code === 'IMPORT_INVALID' && report) return report;
-  throw Object.assign(new Error(`${r.error.code}: ${r.error.message}`), { code: r.error.code });
+  // The function's typed error, as it answered it (the CLI prints the Chinese message).
+  if (isErrorCode(r.error.code)) throw new DomainError(r.error.code, r.error.message, r.error.details);
+  throw Object.assign(new Error(`${String(r.error.code)}: ${r.error.message}`), { code: r.error.code });
 }
 
 export async function importViaFunction(

@@ -3,6 +3,7 @@
  *
  *   npm run import -- <kind> <file> [--dry-run] [--skip-bad] [--data-dir .data] [--sheet 工作表]
  *   npm run import -- <kind> <file> --env <envId> [--chunk 500]   (Cloudbase, via the admin function)
+ *     (needs TENCENTCLOUD_SECRETID/SECRETKEY and DINGHUO_ADMIN_KEY, which signs each call: README.md)
  *
  * kind: products|商品, prices|价格表, customers|客户, stock|库存. Formats: scripts/import/README.md
  * and the samples in scripts/import/samples/.
@@ -13,10 +14,11 @@
  */
 import path from 'node:path';
 import cliProgress from 'cli-progress';
-import { DomainError, IMPORT_KIND_LABELS, ImportKind, type ImportReport, type Result } from '@dinghuo/shared';
+import { DomainError, IMPORT_KIND_LABELS, ImportKind, type ImportReport } from '@dinghuo/shared';
 import { readSheetFile } from './readSheet';
 import { sqliteBatchWriter } from './batchWrite';
 import { importViaFunction } from './chunked';
+import { operatorKeyOrThrow, signedImportCall } from './operatorCall';
 import { SqliteStore } from '../local/sqliteStore';
 import { importRows, type ImportPhase } from '../../cloudfunctions/_lib/services/importer';
 
@@ -157,21 +159,23 @@ export async function runLocalImport(args: CliArgs, store?: SqliteStore): Promis
   }
 }
 
-/** Runs an import against a Cloudbase environment through the admin function, in chunks. */
+/**
+ * Runs an import against a Cloudbase environment through the admin function, in chunks. The
+ * secret keys let the SDK call the function; the admin key (DINGHUO_ADMIN_KEY) signs each call so
+ * the function accepts it as an operator call (cloudfunctions/_lib/operatorAuth.ts).
+ */
 async function runRemoteImport(args: CliArgs): Promise<ImportReport> {
   const secretId = process.env.TENCENTCLOUD_SECRETID;
   const secretKey = process.env.TENCENTCLOUD_SECRETKEY;
   if (!secretId || !secretKey) throw new DomainError('VALIDATION_FAILED', '请设置环境变量 TENCENTCLOUD_SECRETID 和 TENCENTCLOUD_SECRETKEY');
+  const adminKey = operatorKeyOrThrow();
   const sheet = await readSheetFile(args.file, args.kind, args.sheet ? { sheet: args.sheet } : {});
   const tcb = (await import('@cloudbase/node-sdk')).default;
   const app = tcb.init({ env: args.env!, secretId, secretKey });
   const bar = progressBar(args.quiet || args.json);
   try {
     return await importViaFunction(
-      async (input) => {
-        const res = await app.callFunction({ name: 'admin', data: { action: 'importRows', input } });
-        return res.result as Result<unknown>;
-      },
+      signedImportCall(async (name, data) => (await app.callFunction({ name, data })).result, adminKey),
       args.kind,
       sheet.rows,
       { dryRun: args.dryRun, skipBad: args.skipBad, file: path.basename(args.file), chunkSize: args.chunk, onChunk: (p, d, t) => bar.update(p, d, t) },

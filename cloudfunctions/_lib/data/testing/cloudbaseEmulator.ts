@@ -16,6 +16,9 @@
  * - database.removeDocument    {query, queryType, multi, transactionId?} → {data: {deleted}}
  * - database.startTransaction  {} → {transactionId}
  * - database.commitTransaction / database.abortTransaction {transactionId} → {}
+ * - functions.invokeFunction    {function_name, request_data: JSON text of the event}
+ *                              → {data: {response_data: JSON text of main's answer}}
+ *                              (app.callFunction; answered by `options.functions`, see there)
  * An error is answered as `{code, message}`; the SDK throws it (runTransaction retries
  * DATABASE_TRANSACTION_CONFLICT).
  *
@@ -65,6 +68,12 @@ export interface EmulatorOptions {
   latencyMs?: number | ((req: RecordedRequest) => number);
   /** How long a non-transactional write waits for a transaction's lock (default 5000 ms). */
   lockWaitMs?: number;
+  /**
+   * Runs a cloud function for app.callFunction: the test wires this to the functions' mains
+   * (e.g. the local runtime's invoke with no openid, which is what a call made with the
+   * environment's secret keys looks like). Without it, invokeFunction answers FUNCTIONS_NOT_FOUND.
+   */
+  functions?: (name: string, event: unknown) => Promise<unknown>;
 }
 
 interface Version {
@@ -435,9 +444,28 @@ export class CloudbaseEmulator {
         return this.modifyDocument(r);
       case 'database.removeDocument':
         return this.removeDocument(r);
+      case 'functions.invokeFunction':
+        return this.invokeFunction(r);
       default:
         throw new EmulatorError('INVALID_PARAM', `action not emulated: ${r.action}`);
     }
+  }
+
+  private async invokeFunction(r: RecordedRequest): Promise<Record<string, unknown>> {
+    const name = r.body.function_name;
+    if (typeof name !== 'string' || !name) throw new EmulatorError('INVALID_PARAM', 'function_name required');
+    if (!this.options.functions) throw new EmulatorError('FUNCTIONS_NOT_FOUND', `no function ${name}`);
+    const text = r.body.request_data;
+    let event: unknown = {};
+    if (typeof text === 'string' && text !== '') {
+      try {
+        event = JSON.parse(text);
+      } catch {
+        throw new EmulatorError('INVALID_PARAM', 'request_data is not JSON');
+      }
+    }
+    const result = await this.options.functions(name, event);
+    return { data: { response_data: JSON.stringify(result ?? null) } };
   }
 
   private requireColl(r: RecordedRequest): string {
