@@ -1,4 +1,4 @@
-import Taro, { useReachBottom } from '@tarojs/taro';
+import Taro, { usePageScroll, useReachBottom } from '@tarojs/taro';
 import { Input, ScrollView, Text, View } from '@tarojs/components';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CatalogItem } from '@dinghuo/shared/api';
@@ -9,12 +9,16 @@ import { GateView, useCustomerGate } from '@/components/Gate';
 import { Empty, ErrorState, Loading } from '@/components/StateView';
 import { H5TabBar } from '@/components/TabBar';
 import SkuCard from './SkuCard';
+import { pageAt, windowAround, WINDOW_RADIUS } from './window';
 import './index.scss';
 
 const PAGE_SIZE = 20;
+/** Height assumed for a page of cards not measured yet (px). */
+const PAGE_HEIGHT_GUESS = PAGE_SIZE * 150;
 
 interface ListState {
-  items: CatalogItem[];
+  /** Loaded pages of cards, in order; only those near the viewport are rendered. */
+  pages: CatalogItem[][];
   page: number;
   hasMore: boolean;
   total: number;
@@ -22,7 +26,7 @@ interface ListState {
   error: unknown;
 }
 
-const EMPTY_LIST: ListState = { items: [], page: 0, hasMore: true, total: 0, loading: false, error: null };
+const EMPTY_LIST: ListState = { pages: [], page: 0, hasMore: true, total: 0, loading: false, error: null };
 
 export default function CatalogPage() {
   const gate = useCustomerGate();
@@ -35,6 +39,29 @@ export default function CatalogPage() {
   const seq = useRef(0);
   const listRef = useRef(list);
   listRef.current = list;
+  const itemCount = list.pages.reduce((n, p) => n + p.length, 0);
+
+  // Windowing: the page in the middle of the viewport, measured page heights (px), the list's
+  // top in the document, the last scroll offset and the viewport height.
+  const [center, setCenter] = useState(0);
+  const centerRef = useRef(0);
+  centerRef.current = center;
+  const heights = useRef<number[]>([]);
+  const listTop = useRef(0);
+  const scrollTop = useRef(0);
+  const viewport = useRef(0);
+  if (!viewport.current) {
+    try {
+      viewport.current = Taro.getSystemInfoSync().windowHeight || 700;
+    } catch {
+      viewport.current = 700;
+    }
+  }
+  const follow = useCallback(() => {
+    const count = listRef.current.pages.length;
+    const c = pageAt(scrollTop.current + viewport.current / 2 - listTop.current, count, heights.current, PAGE_HEIGHT_GUESS);
+    if (c !== centerRef.current) setCenter(c);
+  }, []);
 
   useEffect(() => {
     if (gate.state === 'staff') void Taro.switchTab({ url: '/pages/followup/index' });
@@ -53,12 +80,18 @@ export default function CatalogPage() {
       if (!reset && (cur.loading || !cur.hasMore)) return;
       const page = reset ? 1 : cur.page + 1;
       const mine = ++seq.current;
+      if (reset) {
+        heights.current = [];
+        setCenter(0);
+      }
       setList((s) => ({ ...(reset ? EMPTY_LIST : s), loading: true, error: null }));
       call('catalog', 'list', { page, pageSize: PAGE_SIZE, ...(categoryId ? { categoryId } : {}), ...(keyword ? { keyword } : {}) })
         .then((res) => {
           if (mine !== seq.current) return;
+          // Reached by scrolling to the bottom: keep the new page inside the window.
+          if (!reset) setCenter((c) => Math.max(c, page - 1 - WINDOW_RADIUS));
           setList((s) => ({
-            items: reset ? res.items : [...s.items, ...res.items],
+            pages: reset ? [res.items] : [...s.pages, res.items],
             page,
             hasMore: res.hasMore,
             total: res.total,
@@ -81,6 +114,45 @@ export default function CatalogPage() {
   useReachBottom(() => {
     if (ready) load(false);
   });
+
+  usePageScroll(({ scrollTop: top }) => {
+    scrollTop.current = top;
+    follow();
+  });
+
+  const win = windowAround(center, list.pages.length, heights.current, PAGE_HEIGHT_GUESS);
+
+  // Measure the rendered pages (and where the list starts) after each change of the window, so
+  // the spacers stand for the real heights of the pages they replace.
+  useEffect(() => {
+    if (!ready || win.to <= win.from) return;
+    const run = () => {
+      try {
+        const q = Taro.createSelectorQuery();
+        const page = Taro.getCurrentInstance().page;
+        if (process.env.TARO_ENV === 'weapp' && page) q.in(page as never);
+        q.select('#catalog-list').boundingClientRect();
+        q.selectAll('.catalog__page').boundingClientRect();
+        q.selectViewport().scrollOffset();
+        q.exec((res: unknown[]) => {
+          const listRect = res?.[0] as { top?: number } | null;
+          const rects = (res?.[1] ?? []) as { id?: string; height?: number }[];
+          const offset = res?.[2] as { scrollTop?: number } | null;
+          if (!listRect || !offset) return;
+          if (typeof offset.scrollTop === 'number') scrollTop.current = offset.scrollTop;
+          if (typeof listRect.top === 'number') listTop.current = listRect.top + scrollTop.current;
+          for (const r of rects) {
+            const i = Number(String(r.id ?? '').replace('catalog-page-', ''));
+            if (Number.isInteger(i) && i >= 0 && r.height && r.height > 0) heights.current[i] = r.height;
+          }
+          follow();
+        });
+      } catch {
+        // no layout information (tests): the guessed heights stand
+      }
+    };
+    void Taro.nextTick(run);
+  }, [ready, win.from, win.to, list.pages.length, follow]);
 
   // Search as you type, after a pause.
   useEffect(() => {
@@ -121,20 +193,26 @@ export default function CatalogPage() {
               ))}
             </ScrollView>
           </View>
-          <View className='catalog__list' data-testid='sku-list'>
-            {list.items.map((item) => (
-              <SkuCard key={item.skuId} item={item} />
+          <View className='catalog__list' id='catalog-list' data-testid='sku-list'>
+            {win.before > 0 ? <View className='catalog__spacer' data-testid='spacer-before' style={{ height: `${Math.round(win.before)}px` }} /> : null}
+            {list.pages.slice(win.from, win.to).map((items, k) => (
+              <View key={win.from + k} className='catalog__page' id={`catalog-page-${win.from + k}`}>
+                {items.map((item) => (
+                  <SkuCard key={item.skuId} item={item} />
+                ))}
+              </View>
             ))}
+            {win.after > 0 ? <View className='catalog__spacer' data-testid='spacer-after' style={{ height: `${Math.round(win.after)}px` }} /> : null}
           </View>
           {list.loading ? <Loading /> : null}
-          {!list.loading && list.error && list.items.length === 0 ? <ErrorState error={list.error} onRetry={() => load(true)} /> : null}
-          {!list.loading && list.error && list.items.length > 0 ? (
+          {!list.loading && list.error && itemCount === 0 ? <ErrorState error={list.error} onRetry={() => load(true)} /> : null}
+          {!list.loading && list.error && itemCount > 0 ? (
             <View className='catalog__more error-text' onClick={() => load(false)}>
               {messageOf(list.error)}，点此重试
             </View>
           ) : null}
-          {!list.loading && !list.error && list.items.length === 0 && list.page > 0 ? <Empty text={keyword ? '没有找到相关商品' : '该分类暂无商品'} /> : null}
-          {!list.loading && !list.error && list.items.length > 0 && !list.hasMore ? (
+          {!list.loading && !list.error && itemCount === 0 && list.page > 0 ? <Empty text={keyword ? '没有找到相关商品' : '该分类暂无商品'} /> : null}
+          {!list.loading && !list.error && itemCount > 0 && !list.hasMore ? (
             <View className='catalog__more muted' data-testid='list-end'>
               共 {list.total} 个商品，已全部加载
             </View>
