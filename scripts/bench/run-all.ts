@@ -5,8 +5,10 @@
  *   npm run bench                 # print
  *   npm run bench -- --write      # print and rewrite docs/PERFORMANCE.md
  *   npm run bench -- --only submit,pricing
+ *   (names: submit, pricing, sizes, import, catalog-scroll)
  *
- * The weapp size check needs a weapp build (npm run build:weapp); it is built here when missing.
+ * The weapp size check needs a weapp build (npm run build:weapp) and the catalog scroll benchmark
+ * an H5 build (npm run build:h5); each is built here when missing.
  * Exits 1 when a target is missed.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -17,6 +19,7 @@ import { ROOT } from '../deploy/bundle-functions';
 import { runSubmitBenchmark } from './submit';
 import { runPricingBenchmark } from './pricing';
 import { runSizesBenchmark, WEAPP_DIST } from './sizes';
+import { runCatalogScrollBenchmark } from './catalog-scroll';
 import { machineInfo, machineLine, table, type BenchReport } from './util';
 
 const DOC = path.join(ROOT, 'docs/PERFORMANCE.md');
@@ -50,6 +53,7 @@ const BENCHMARKS: Record<string, (argv: string[]) => Promise<BenchReport> | Benc
     return runSizesBenchmark(argv);
   },
   import: () => runImportBenchmark(),
+  'catalog-scroll': runCatalogScrollBenchmark,
 };
 
 function render(reports: BenchReport[], seconds: number): string {
