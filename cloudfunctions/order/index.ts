@@ -18,7 +18,8 @@ export const main = defineFunction(ApiInputs.order, {
   submit: async (input, { store, caller, now, config }) => {
     const me = requireCustomer(caller);
     const order = await submitOrder(store, me.customerId, actorOf(caller), input, now, config);
-    return orderDetail(store, caller, order);
+    // A retried request id returns the existing order (created earlier), which may have after-sales requests.
+    return orderDetail(store, caller, order, { justCreated: order.createdAt === now });
   },
   list: async (input, { store, caller }) => {
     const me = requireCustomer(caller);

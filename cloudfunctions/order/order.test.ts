@@ -211,8 +211,15 @@ describe('lifecycle', () => {
     expect(delivered.timeline.map((t) => t.status)).toEqual(['submitted', 'confirmed', 'ready_to_ship', 'shipped', 'delivered']);
     // each staff change wrote a message job for the customer in the same transaction
     expect(await rt.store.count('messageJobs', { orderId: order._id })).toBe(3);
+    expect(order.afterSales).toEqual([]);
     const asr = await move(HUALIAN, order._id, 'afterSalesCreate', { kind: 'return', description: '两瓶破损' });
     expect(code(asr)).toBe('OK');
+    // A retried submit answers the order as it is now, after-sales requests included.
+    clock += 60_000;
+    const replay = data<OrderDetail>(await submit(HUALIAN, [{ skuId: 'sku_0002', unit: 'case', count: 1 }], 'ship-0001'));
+    expect(replay._id).toBe(order._id);
+    expect(replay.status).toBe('delivered');
+    expect(replay.afterSales.map((a) => a.description)).toEqual(['两瓶破损']);
   });
 
   it('the timer releases reservations of orders left unconfirmed past the deadline', async () => {

@@ -419,8 +419,14 @@ export async function listOrders(
   return { items: items.map(toSummary), page: input.page, pageSize: input.pageSize, total, hasMore: skip + items.length < total };
 }
 
-export async function orderDetail(store: Store, caller: Caller, order: Order): Promise<OrderDetail> {
-  const afterSales = await store.find('afterSales', { orderId: order._id }, { orderBy: [['createdAt', 'desc']], limit: 50 });
+/**
+ * The order as its caller may see it. `justCreated`: the order was created by this very call (its
+ * createdAt is the call's clock), so it has no after-sales requests yet and none are queried.
+ */
+export async function orderDetail(store: Store, caller: Caller, order: Order, opts: { justCreated?: boolean } = {}): Promise<OrderDetail> {
+  const afterSales = opts.justCreated
+    ? []
+    : await store.find('afterSales', { orderId: order._id }, { orderBy: [['createdAt', 'desc']], limit: 50 });
   const { requestId: _requestId, ...rest } = order;
   const isCustomer = caller.kind === 'customer';
   return {
