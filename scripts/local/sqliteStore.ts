@@ -299,9 +299,31 @@ export class SqliteStore implements Store {
 
   // --- synchronous primitives -------------------------------------------------------------
 
+  /** A cached statement answering each row's first column as a plain value (no row object). */
+  private pluck(sql: string): Database.Statement {
+    const key = `pluck:${sql}`;
+    let s = this.stmtCache.get(key);
+    if (!s) {
+      s = this.db.prepare(sql).pluck();
+      this.stmtCache.set(key, s);
+    }
+    return s;
+  }
+
   getSync<C extends CollectionName>(coll: C, id: string): DocOf<C> | null {
-    const row = this.stmt(`SELECT doc FROM "${coll}" WHERE id = ?`).get(id) as { doc: string } | undefined;
-    return row ? (JSON.parse(row.doc) as DocOf<C>) : null;
+    const doc = this.pluck(`SELECT doc FROM "${coll}" WHERE id = ?`).get(id) as string | undefined;
+    return doc === undefined ? null : (JSON.parse(doc) as DocOf<C>);
+  }
+
+  /** Documents by id in one statement (the primary key index per id), in no particular order. */
+  getManySync<C extends CollectionName>(coll: C, ids: readonly string[]): DocOf<C>[] {
+    if (ids.length === 0) return [];
+    if (ids.length === 1) {
+      const one = this.getSync(coll, ids[0]!);
+      return one ? [one] : [];
+    }
+    const docs = this.pluck(`SELECT doc FROM "${coll}" WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as string[];
+    return docs.map((d) => JSON.parse(d) as DocOf<C>);
   }
 
   insertSync<C extends CollectionName>(coll: C, doc: DocOf<C>): void {
@@ -373,14 +395,7 @@ export class SqliteStore implements Store {
   }
 
   getMany<C extends CollectionName>(coll: C, ids: readonly string[]): Promise<DocOf<C>[]> {
-    return this.exclusive(() => {
-      const out: DocOf<C>[] = [];
-      for (const id of new Set(ids)) {
-        const doc = this.getSync(coll, id);
-        if (doc) out.push(doc);
-      }
-      return out;
-    });
+    return this.exclusive(() => this.getManySync(coll, [...new Set(ids)]));
   }
 
   find<C extends CollectionName>(coll: C, filter: Filter, opts: QueryOptions): Promise<DocOf<C>[]> {
