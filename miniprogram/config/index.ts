@@ -45,6 +45,8 @@ export default defineConfig<'webpack5'>(async (merge) => {
         cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
       },
       webpackChain: tsconfigPaths,
+      // the zod-free shared modules the app imports values from (@dinghuo/shared/labels, /fen)
+      compile: { include: [path.join(ROOT, 'shared', 'src')] },
     },
     h5: {
       publicPath: '/',
@@ -57,6 +59,7 @@ export default defineConfig<'webpack5'>(async (merge) => {
         cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
       },
       webpackChain: tsconfigPaths,
+      compile: { include: [path.join(ROOT, 'shared', 'src')] },
     },
   };
   if (process.env.NODE_ENV === 'development') return merge({}, baseConfig, devConfig);

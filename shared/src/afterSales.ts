@@ -1,31 +1,15 @@
 import { z } from 'zod';
 import { Actor, Id, Timestamp } from './ids';
 import type { OrderStatus } from './orderStatus';
+import { AFTER_SALES_KINDS, AFTER_SALES_STATUSES } from './afterSalesLabels';
 
-export const AfterSalesKind = z.enum(['return', 'redelivery', 'complaint']);
+export { AFTER_SALES_KIND_LABELS, AFTER_SALES_STATUS_LABELS, AFTER_SALES_TRANSITIONS } from './afterSalesLabels';
+
+export const AfterSalesKind = z.enum(AFTER_SALES_KINDS);
 export type AfterSalesKind = z.infer<typeof AfterSalesKind>;
-export const AFTER_SALES_KIND_LABELS: Record<AfterSalesKind, string> = {
-  return: '退货',
-  redelivery: '补货',
-  complaint: '投诉',
-};
 
-export const AfterSalesStatus = z.enum(['open', 'accepted', 'rejected', 'resolved']);
+export const AfterSalesStatus = z.enum(AFTER_SALES_STATUSES);
 export type AfterSalesStatus = z.infer<typeof AfterSalesStatus>;
-export const AFTER_SALES_STATUS_LABELS: Record<AfterSalesStatus, string> = {
-  open: '待处理',
-  accepted: '处理中',
-  rejected: '已拒绝',
-  resolved: '已解决',
-};
-
-/** Legal after-sales moves (staff only). */
-export const AFTER_SALES_TRANSITIONS: Readonly<Record<AfterSalesStatus, readonly AfterSalesStatus[]>> = {
-  open: ['accepted', 'rejected'],
-  accepted: ['resolved'],
-  rejected: [],
-  resolved: [],
-};
 
 export const AfterSalesRequest = z.object({
   _id: Id,

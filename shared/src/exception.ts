@@ -1,20 +1,14 @@
 import { z } from 'zod';
 import { Actor, Id, Timestamp } from './ids';
+import { EXCEPTION_KINDS, SEVERITIES } from './followupLabels';
 
-export const ExceptionKind = z.enum(['material_short', 'qc_failed', 'delay', 'customer_change', 'other']);
+export { EXCEPTION_KINDS, EXCEPTION_KIND_LABELS, SEVERITIES, SEVERITY_LABELS } from './followupLabels';
+
+export const ExceptionKind = z.enum(EXCEPTION_KINDS);
 export type ExceptionKind = z.infer<typeof ExceptionKind>;
 
-export const EXCEPTION_KIND_LABELS: Record<ExceptionKind, string> = {
-  material_short: '缺料',
-  qc_failed: '质检不合格',
-  delay: '延期',
-  customer_change: '客户变更',
-  other: '其他',
-};
-
-export const Severity = z.enum(['low', 'medium', 'high']);
+export const Severity = z.enum(SEVERITIES);
 export type Severity = z.infer<typeof Severity>;
-export const SEVERITY_LABELS: Record<Severity, string> = { low: '一般', medium: '较重', high: '严重' };
 
 export const OrderException = z.object({
   _id: Id,

@@ -7,31 +7,4 @@ export type Fen = z.infer<typeof Fen>;
 /** A discount in basis points of the list price: 10000 = no discount, 9500 = 95%. */
 export const DiscountBp = z.number().int().min(0).max(10000);
 
-export function multiplyFen(fen: number, quantity: number): number {
-  const total = fen * quantity;
-  if (!Number.isSafeInteger(total)) throw new RangeError('amount out of range');
-  return total;
-}
-
-/** list price × discount, rounded half up to the fen. */
-export function applyDiscountBp(fen: number, discountBp: number): number {
-  return Math.floor((fen * discountBp + 5000) / 10000);
-}
-
-/** ¥12.34; negative amounts as -¥12.34. */
-export function formatFen(fen: number): string {
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(Math.trunc(fen));
-  const yuan = Math.floor(abs / 100);
-  const cents = String(abs % 100).padStart(2, '0');
-  return `${sign}¥${yuan.toLocaleString('en-US')}.${cents}`;
-}
-
-/** Parse '12.34' / '12' / '¥1,234.5' into fen, or null when it is not an amount. */
-export function parseYuanToFen(text: string): number | null {
-  const cleaned = text.trim().replace(/^¥/, '').replace(/,/g, '');
-  if (!/^\d+(\.\d{1,2})?$/.test(cleaned)) return null;
-  const [yuan, cents = ''] = cleaned.split('.');
-  const fen = Number(yuan) * 100 + Number(cents.padEnd(2, '0'));
-  return Number.isSafeInteger(fen) ? fen : null;
-}
+export { multiplyFen, applyDiscountBp, formatFen, parseYuanToFen } from './fen';

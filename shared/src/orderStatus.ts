@@ -1,30 +1,11 @@
 import { z } from 'zod';
 import type { Role } from './ids';
+import { ORDER_STATUSES } from './labels';
 
-export const OrderStatus = z.enum([
-  'submitted',
-  'confirmed',
-  'in_production',
-  'ready_to_ship',
-  'shipped',
-  'delivered',
-  'completed',
-  'cancelled',
-  'rejected',
-]);
+export { ORDER_STATUSES, ORDER_STATUS_LABELS } from './labels';
+
+export const OrderStatus = z.enum(ORDER_STATUSES);
 export type OrderStatus = z.infer<typeof OrderStatus>;
-
-export const ORDER_STATUS_LABELS: Record<OrderStatus, string> = {
-  submitted: '待审核',
-  confirmed: '已确认',
-  in_production: '生产中',
-  ready_to_ship: '待发货',
-  shipped: '已发货',
-  delivered: '已签收',
-  completed: '已完成',
-  cancelled: '已取消',
-  rejected: '已驳回',
-};
 
 /** What a transition does to the order's stock reservation. */
 export type ReservationEffect = 'keep' | 'release' | 'consume';

@@ -2,23 +2,13 @@ import { z } from 'zod';
 import { Actor, Timestamp } from './ids';
 import type { OrderStatus } from './orderStatus';
 import { addDays, type BusinessDate } from './time';
+import { NODE_KEYS } from './followupLabels';
+
+export { NODE_KEYS, NODE_LABELS } from './followupLabels';
 
 /** 跟单节点, in order. */
-export const NodeKey = z.enum(['intake', 'review', 'materials', 'production', 'qc', 'shipment', 'delivery', 'payment']);
+export const NodeKey = z.enum(NODE_KEYS);
 export type NodeKey = z.infer<typeof NodeKey>;
-
-export const NODE_KEYS: readonly NodeKey[] = NodeKey.options;
-
-export const NODE_LABELS: Record<NodeKey, string> = {
-  intake: '接单',
-  review: '审单',
-  materials: '备料',
-  production: '生产',
-  qc: '质检',
-  shipment: '出货',
-  delivery: '签收',
-  payment: '回款',
-};
 
 export const ProgressNode = z.object({
   key: NodeKey,

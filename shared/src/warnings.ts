@@ -1,6 +1,7 @@
 import type { OrderStatus } from './orderStatus';
 import { OPEN_STATUSES } from './orderStatus';
 import { businessDate, daysBetween, type BusinessDate } from './time';
+import type { TodayBucket } from './labels';
 
 export const DUE_SOON_DAYS = 3;
 export const STUCK_AFTER_DAYS = 3;
@@ -42,15 +43,7 @@ export function orderWarnings(order: WarningInput, now: number, opts: { stuckAft
   };
 }
 
-export type TodayBucket = 'overdue' | 'dueSoon' | 'stuck' | 'awaitingReview' | 'exceptions';
-export const TODAY_BUCKETS: readonly TodayBucket[] = ['overdue', 'dueSoon', 'stuck', 'awaitingReview', 'exceptions'];
-export const TODAY_BUCKET_LABELS: Record<TodayBucket, string> = {
-  overdue: '已逾期',
-  dueSoon: '3天内到期',
-  stuck: '停滞未动',
-  awaitingReview: '待审核',
-  exceptions: '有异常',
-};
+export { TODAY_BUCKETS, TODAY_BUCKET_LABELS, type TodayBucket } from './labels';
 
 export function bucketsOf(w: OrderWarnings): TodayBucket[] {
   const out: TodayBucket[] = [];

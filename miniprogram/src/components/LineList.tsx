@@ -1,5 +1,6 @@
 import { Text, View } from '@tarojs/components';
-import { formatCount, formatFen } from '@/utils/format';
+import { formatFen } from '@dinghuo/shared/fen';
+import { formatCount } from '@/utils/format';
 
 /** What the app shows of an order or cart line, whichever side it comes from. */
 export interface LineLike {

@@ -1,10 +1,6 @@
 import fs from 'fs';
 import path from 'path';
 import { DIST, ensureWeappBuild } from './harness';
-import { ORDER_STATUS_LABELS as SHARED_STATUS } from '@dinghuo/shared/orderStatus';
-import { AFTER_SALES_KIND_LABELS as SHARED_KIND, AFTER_SALES_STATUS_LABELS as SHARED_AS } from '@dinghuo/shared/afterSales';
-import { formatFen as sharedFormatFen } from '@dinghuo/shared/money';
-import { AFTER_SALES_KIND_LABELS, AFTER_SALES_STATUS_LABELS, ORDER_STATUS_LABELS, formatFen } from '../../src/utils/format';
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { measureWeapp } = require('../../../scripts/build-sizes.js');
 
@@ -29,11 +25,13 @@ test('main package under 600 KB, each subpackage under 2 MB', () => {
   expect(Object.keys(sizes.subpackages)).toContain('packageOrder');
 });
 
-test('the app keeps zod out of the bundle but shows the same labels and money as shared', () => {
-  expect(ORDER_STATUS_LABELS).toEqual(SHARED_STATUS);
-  expect(AFTER_SALES_KIND_LABELS).toEqual(SHARED_KIND);
-  expect(AFTER_SALES_STATUS_LABELS).toEqual(SHARED_AS);
-  for (const fen of [0, 1, 99, 100, 123456, -5, 100000000]) expect(formatFen(fen)).toBe(sharedFormatFen(fen));
-  const js = allFiles(DIST).filter((f) => f.endsWith('.js')).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
-  expect(js).not.toMatch(/ZodError|\$ZodType/);
+test('zod stays out of the weapp bundle: the app takes labels and money from the zod-free shared modules', () => {
+  const files = allFiles(DIST).filter((f) => f.endsWith('.js'));
+  expect(files.length).toBeGreaterThan(0);
+  const withZod = files.filter((f) => /ZodError|\$ZodType/.test(fs.readFileSync(f, 'utf8'))).map((f) => path.relative(DIST, f));
+  expect(withZod).toEqual([]);
+  // …while those modules do reach it: the status labels are in the main package
+  const mainJs = fs.readdirSync(DIST).filter((f) => f.endsWith('.js')).map((f) => fs.readFileSync(path.join(DIST, f), 'utf8')).join('\n');
+  const escaped = [...'待审核'].map((c) => `\\u${c.charCodeAt(0).toString(16)}`).join('');
+  expect(mainJs.includes('待审核') || mainJs.includes(escaped)).toBe(true);
 });

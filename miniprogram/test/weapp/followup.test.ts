@@ -1,16 +1,10 @@
 /**
  * The 跟单 tab in the compiled weapp build: the tab page renders the today counts the function
- * returns, the 跟单 pages sit in the packageFollowup
- * subpackage (not the main package), and the app's label copies equal the shared ones.
+ * returns, and the 跟单 pages sit in the packageFollowup subpackage (not the main package).
  */
 import fs from 'fs';
 import path from 'path';
-import { TODAY_BUCKET_LABELS, TODAY_BUCKETS } from '@dinghuo/shared/warnings';
-import { NODE_KEYS as SHARED_NODE_KEYS, NODE_LABELS as SHARED_NODE_LABELS } from '@dinghuo/shared/progress';
-import { EXCEPTION_KIND_LABELS as SHARED_KIND, ExceptionKind, SEVERITY_LABELS as SHARED_SEVERITY, Severity } from '@dinghuo/shared/exception';
-import { AFTER_SALES_TRANSITIONS } from '@dinghuo/shared/afterSales';
-import { BUCKETS, BUCKET_LABELS } from '../../src/pages/followup/buckets';
-import { AFTER_SALES_MOVES, EXCEPTION_KINDS, EXCEPTION_KIND_LABELS, NODE_KEYS, NODE_LABELS, SEVERITIES, SEVERITY_LABELS } from '../../src/packageFollowup/labels';
+import { TODAY_BUCKETS, TODAY_BUCKET_LABELS } from '@dinghuo/shared/labels';
 import { DIST, ok, setupWeapp, waitFor } from './harness';
 
 const counts = { overdue: 4, dueSoon: 7, stuck: 2, awaitingReview: 5, exceptions: 3 };
@@ -45,7 +39,7 @@ test('the tab page shows each bucket count and the most urgent orders', async ()
   const page = await h.load('pages/followup/index');
   await waitFor(() => page.querySelectorAll('.fu-tile').length === 5);
   const tiles = page.querySelectorAll('.fu-tile').map((t: any) => t.dom.textContent);
-  expect(tiles).toEqual(BUCKETS.map((b) => `${counts[b]}${BUCKET_LABELS[b]}`));
+  expect(tiles).toEqual(TODAY_BUCKETS.map((b) => `${counts[b]}${TODAY_BUCKET_LABELS[b]}`));
   expect(page.dom.textContent).toContain('华联超市');
   expect(page.dom.textContent).toContain('逾期4天');
   expect(h.calls.filter((c) => c.name === 'followup').map((c) => c.action)).toEqual(['today']);
@@ -66,17 +60,5 @@ test('the 跟单 pages are in the packageFollowup subpackage, not the main packa
   expect(mainJs).not.toContain('review-confirm');
   const subJs = fs.readdirSync(path.join(DIST, 'packageFollowup', 'detail')).filter((f) => f.endsWith('.js'));
   expect(subJs.map((f) => fs.readFileSync(path.join(DIST, 'packageFollowup', 'detail', f), 'utf8')).join('')).toContain('review-confirm');
-});
-
-test("the app's 跟单 labels equal the shared ones", () => {
-  expect(BUCKETS).toEqual(TODAY_BUCKETS);
-  expect(BUCKET_LABELS).toEqual(TODAY_BUCKET_LABELS);
-  expect(NODE_KEYS).toEqual(SHARED_NODE_KEYS);
-  expect(NODE_LABELS).toEqual(SHARED_NODE_LABELS);
-  expect(EXCEPTION_KINDS).toEqual(ExceptionKind.options);
-  expect(EXCEPTION_KIND_LABELS).toEqual(SHARED_KIND);
-  expect(SEVERITIES).toEqual(Severity.options);
-  expect(SEVERITY_LABELS).toEqual(SHARED_SEVERITY);
-  expect(AFTER_SALES_MOVES).toEqual(AFTER_SALES_TRANSITIONS);
 });
 

@@ -3,11 +3,11 @@ import Taro, { useDidShow } from '@tarojs/taro';
 import { Button, Input, Text, View } from '@tarojs/components';
 import { useCallback, useState } from 'react';
 import type { AfterSalesRequest, AfterSalesStatus } from '@dinghuo/shared/afterSales';
+import { AFTER_SALES_KIND_LABELS, AFTER_SALES_STATUS_LABELS, AFTER_SALES_TRANSITIONS } from '@dinghuo/shared/afterSalesLabels';
 import { call } from '@/api/client';
 import { messageOf } from '@/api/errors';
 import { Empty, ErrorState, Loading } from '@/components/StateView';
-import { AFTER_SALES_KIND_LABELS, AFTER_SALES_STATUS_LABELS, formatDateTime } from '@/utils/format';
-import { AFTER_SALES_MOVES } from '../labels';
+import { formatDateTime } from '@/utils/format';
 import './index.scss';
 
 const MOVE_LABELS: Record<AfterSalesStatus, string> = { open: '', accepted: '受理', rejected: '拒绝', resolved: '已解决' };
@@ -76,7 +76,7 @@ export default function AfterSalesPage() {
           >
             查看订单 ›
           </Text>
-          {AFTER_SALES_MOVES[r.status].length > 0 ? (
+          {AFTER_SALES_TRANSITIONS[r.status].length > 0 ? (
             <View>
               <Input
                 className='as-input'
@@ -86,7 +86,7 @@ export default function AfterSalesPage() {
                 onInput={(e) => setNotes((n) => ({ ...n, [r._id]: String(e.detail.value) }))}
               />
               <View className='row as-buttons'>
-                {AFTER_SALES_MOVES[r.status].map((to) => (
+                {AFTER_SALES_TRANSITIONS[r.status].map((to) => (
                   <Button key={to} size='mini' className={to === 'rejected' ? '' : 'btn-primary'} disabled={busy === r._id} onClick={() => move(r, to)}>
                     {MOVE_LABELS[to]}
                   </Button>

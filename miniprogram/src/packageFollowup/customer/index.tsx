@@ -4,9 +4,11 @@ import { Button, Text, View } from '@tarojs/components';
 import { useCallback, useRef, useState } from 'react';
 import type { CustomerView } from '@dinghuo/shared/followupApi';
 import type { OrderSummary } from '@dinghuo/shared/api';
+import { ORDER_STATUS_LABELS } from '@dinghuo/shared/labels';
+import { formatFen } from '@dinghuo/shared/fen';
 import { call } from '@/api/client';
 import { Empty, ErrorState, Loading } from '@/components/StateView';
-import { ORDER_STATUS_LABELS, formatDateTime, formatFen } from '@/utils/format';
+import { formatDateTime } from '@/utils/format';
 import './index.scss';
 
 export default function CustomerPage() {

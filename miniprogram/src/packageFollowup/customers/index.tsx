@@ -3,9 +3,9 @@ import Taro, { useReachBottom, useRouter } from '@tarojs/taro';
 import { Input, Text, View } from '@tarojs/components';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CustomerBrief } from '@dinghuo/shared/followupApi';
+import { formatFen } from '@dinghuo/shared/fen';
 import { call } from '@/api/client';
 import { Empty, ErrorState, Loading } from '@/components/StateView';
-import { formatFen } from '@/utils/format';
 import './index.scss';
 
 export default function CustomersPage() {

@@ -4,10 +4,10 @@ import { useState } from 'react';
 import type { FollowDetail } from '@dinghuo/shared/followupApi';
 import type { NodeKey } from '@dinghuo/shared/progress';
 import type { ExceptionKind, Severity } from '@dinghuo/shared/exception';
+import { EXCEPTION_KINDS, EXCEPTION_KIND_LABELS, NODE_KEYS, NODE_LABELS, SEVERITIES, SEVERITY_LABELS } from '@dinghuo/shared/followupLabels';
 import { businessDateAfter } from '@/utils/format';
 import { call as apiCall } from '@/api/client';
 import type { ActionInput } from '@dinghuo/shared/api';
-import { EXCEPTION_KINDS, EXCEPTION_KIND_LABELS, NODE_KEYS, NODE_LABELS, SEVERITIES, SEVERITY_LABELS } from '../labels';
 
 type Mutating = 'review' | 'advanceNode' | 'logException' | 'resolveException' | 'expedite';
 function call<A extends Mutating>(action: A, input: ActionInput<'followup', A>): Promise<FollowDetail> {

@@ -9,13 +9,15 @@ import { useCallback, useEffect, useState } from 'react';
 import type { FollowDetail } from '@dinghuo/shared/followupApi';
 import type { NodeKey } from '@dinghuo/shared/progress';
 import type { TimelineEntry } from '@dinghuo/shared/order';
+import { ORDER_STATUS_LABELS, TODAY_BUCKET_LABELS } from '@dinghuo/shared/labels';
+import { EXCEPTION_KIND_LABELS, NODE_LABELS, SEVERITY_LABELS } from '@dinghuo/shared/followupLabels';
+import { formatFen } from '@dinghuo/shared/fen';
 import { call } from '@/api/client';
 import { messageOf } from '@/api/errors';
 import { Empty, ErrorState, Loading } from '@/components/StateView';
 import { LineList } from '@/components/LineList';
-import { ORDER_STATUS_LABELS, formatDateTime, formatFen } from '@/utils/format';
-import { BUCKET_LABELS, dueText } from '@/pages/followup/buckets';
-import { EXCEPTION_KIND_LABELS, NODE_LABELS, SEVERITY_LABELS } from '../labels';
+import { formatDateTime } from '@/utils/format';
+import { dueText } from '@/pages/followup/buckets';
 import { ExceptionForm, ExpediteForm, NodeForm, ResolveForm, ReviewForm } from './forms';
 import './index.scss';
 
@@ -101,7 +103,7 @@ export default function FollowDetailPage() {
           <View className='fd-chips'>
             {d.buckets.map((b) => (
               <Text key={b} className={`fd-warn fd-warn--${b}`}>
-                {BUCKET_LABELS[b]}
+                {TODAY_BUCKET_LABELS[b]}
               </Text>
             ))}
           </View>

@@ -4,10 +4,10 @@ import { Text, View } from '@tarojs/components';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { FollowItem } from '@dinghuo/shared/followupApi';
 import type { TodayBucket } from '@dinghuo/shared/warnings';
+import { TODAY_BUCKETS, TODAY_BUCKET_LABELS } from '@dinghuo/shared/labels';
 import { call } from '@/api/client';
 import { messageOf } from '@/api/errors';
 import { Empty, ErrorState, Loading } from '@/components/StateView';
-import { BUCKETS, BUCKET_LABELS } from '@/pages/followup/buckets';
 import { FollowRow } from '@/pages/followup/FollowRow';
 
 interface ListState {
@@ -23,7 +23,7 @@ const EMPTY: ListState = { items: [], page: 0, total: 0, hasMore: true, loading:
 export default function FollowListPage() {
   const router = useRouter();
   const param = router.params.bucket ?? '';
-  const bucket = (BUCKETS as readonly string[]).includes(param) ? (param as TodayBucket) : undefined;
+  const bucket = (TODAY_BUCKETS as readonly string[]).includes(param) ? (param as TodayBucket) : undefined;
   const [list, setList] = useState<ListState>(EMPTY);
   const listRef = useRef(list);
   listRef.current = list;
@@ -54,7 +54,7 @@ export default function FollowListPage() {
   );
 
   useEffect(() => {
-    void Taro.setNavigationBarTitle({ title: bucket ? BUCKET_LABELS[bucket] : '全部订单' });
+    void Taro.setNavigationBarTitle({ title: bucket ? TODAY_BUCKET_LABELS[bucket] : '全部订单' });
   }, [bucket]);
   // Coming back from a detail page: the order may have left the bucket.
   useDidShow(() => load(true));
@@ -64,7 +64,7 @@ export default function FollowListPage() {
     <View className='page' data-testid='follow-list' data-bucket={bucket ?? 'all'}>
       <View className='card'>
         <View className='row row--between'>
-          <Text className='section-title'>{bucket ? BUCKET_LABELS[bucket] : '全部订单'}</Text>
+          <Text className='section-title'>{bucket ? TODAY_BUCKET_LABELS[bucket] : '全部订单'}</Text>
           <Text className='muted' data-testid='follow-list-total'>
             共 {list.total} 单
           </Text>

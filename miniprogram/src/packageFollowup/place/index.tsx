@@ -9,11 +9,11 @@ import { useEffect, useRef, useState } from 'react';
 import type { CatalogItem, Quote } from '@dinghuo/shared/api';
 import type { CustomerView } from '@dinghuo/shared/followupApi';
 import type { OrderUnit } from '@dinghuo/shared/catalog';
+import { formatFen } from '@dinghuo/shared/fen';
 import { call } from '@/api/client';
 import { messageOf } from '@/api/errors';
 import Stepper from '@/components/Stepper';
 import { Empty, ErrorState, Loading } from '@/components/StateView';
-import { formatFen } from '@/utils/format';
 import { newRequestId } from '@/utils/requestId';
 import './index.scss';
 

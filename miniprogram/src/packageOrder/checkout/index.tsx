@@ -2,6 +2,8 @@ import Taro from '@tarojs/taro';
 import { Button, Picker, Text, Textarea, View } from '@tarojs/components';
 import { useEffect, useRef, useState } from 'react';
 import type { Me, OrderDetail, Quote } from '@dinghuo/shared/api';
+import { ORDER_STATUS_LABELS } from '@dinghuo/shared/labels';
+import { formatFen } from '@dinghuo/shared/fen';
 import { call } from '@/api/client';
 import { codeOf, messageOf } from '@/api/errors';
 import { askOrderStatusConsent, prefetchOrderStatusTemplates, type ConsentOutcome } from '@/api/subscribe';
@@ -9,7 +11,7 @@ import { cart } from '@/store/cart';
 import { loadMe } from '@/store/session';
 import { Empty, ErrorState, Loading } from '@/components/StateView';
 import { LineList } from '@/components/LineList';
-import { ORDER_STATUS_LABELS, businessDateAfter, formatFen } from '@/utils/format';
+import { businessDateAfter } from '@/utils/format';
 import { newRequestId } from '@/utils/requestId';
 import './index.scss';
 

@@ -4,18 +4,15 @@ import { useCallback, useEffect, useState } from 'react';
 import type { OrderDetail } from '@dinghuo/shared/api';
 import type { AfterSalesKind } from '@dinghuo/shared/afterSales';
 import type { TimelineEntry } from '@dinghuo/shared/order';
+import { ORDER_STATUS_LABELS } from '@dinghuo/shared/labels';
+import { AFTER_SALES_KIND_LABELS, AFTER_SALES_STATUS_LABELS } from '@dinghuo/shared/afterSalesLabels';
+import { formatFen } from '@dinghuo/shared/fen';
 import { call } from '@/api/client';
 import { messageOf } from '@/api/errors';
 import { cart } from '@/store/cart';
 import { Empty, ErrorState, Loading } from '@/components/StateView';
 import { LineList } from '@/components/LineList';
-import {
-  AFTER_SALES_KIND_LABELS,
-  AFTER_SALES_STATUS_LABELS,
-  ORDER_STATUS_LABELS,
-  formatDateTime,
-  formatFen,
-} from '@/utils/format';
+import { formatDateTime } from '@/utils/format';
 import './index.scss';
 
 const EVENT_LABELS: Record<TimelineEntry['event'], string> = {

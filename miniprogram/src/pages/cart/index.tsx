@@ -2,6 +2,7 @@ import Taro from '@tarojs/taro';
 import { Button, Text, View } from '@tarojs/components';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Quote, QuoteLine } from '@dinghuo/shared/api';
+import { formatFen } from '@dinghuo/shared/fen';
 import { call } from '@/api/client';
 import { cart, type CartLine } from '@/store/cart';
 import { useCartLines } from '@/store/hooks';
@@ -9,7 +10,6 @@ import { GateView, useCustomerGate } from '@/components/Gate';
 import { Empty, ErrorState, Loading } from '@/components/StateView';
 import { H5TabBar } from '@/components/TabBar';
 import Stepper from '@/components/Stepper';
-import { formatFen } from '@/utils/format';
 import './index.scss';
 
 const goCatalog = () => void Taro.switchTab({ url: '/pages/catalog/index' });

@@ -3,8 +3,8 @@ import { Button, Text, View } from '@tarojs/components';
 import { memo, useState } from 'react';
 import type { CatalogItem } from '@dinghuo/shared/api';
 import type { OrderUnit } from '@dinghuo/shared/catalog';
+import { formatFen } from '@dinghuo/shared/fen';
 import { cart } from '@/store/cart';
-import { formatFen } from '@/utils/format';
 import Stepper from '@/components/Stepper';
 
 /** A suggested first count for a unit: enough to reach the MOQ (the server checks it anyway). */

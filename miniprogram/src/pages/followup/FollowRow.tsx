@@ -2,7 +2,8 @@
 import Taro from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import type { FollowItem } from '@dinghuo/shared/followupApi';
-import { ORDER_STATUS_LABELS, formatFen } from '@/utils/format';
+import { ORDER_STATUS_LABELS } from '@dinghuo/shared/labels';
+import { formatFen } from '@dinghuo/shared/fen';
 import { dueText } from './buckets';
 import './FollowRow.scss';
 

@@ -8,23 +8,23 @@ import { Text, View } from '@tarojs/components';
 import { useCallback, useState } from 'react';
 import type { TodayView } from '@dinghuo/shared/followupApi';
 import type { TodayBucket } from '@dinghuo/shared/warnings';
+import { TODAY_BUCKETS, TODAY_BUCKET_LABELS } from '@dinghuo/shared/labels';
 import { call } from '@/api/client';
 import { isStaff, loadMe } from '@/store/session';
 import { useMe } from '@/store/hooks';
 import { ErrorState, Loading } from '@/components/StateView';
 import { H5TabBar } from '@/components/TabBar';
-import { BUCKETS, BUCKET_LABELS } from './buckets';
 import { FollowRow } from './FollowRow';
 import './index.scss';
 
 const go = (url: string) => void Taro.navigateTo({ url });
 
 function Today({ view }: { view: TodayView }) {
-  const nonEmpty = BUCKETS.filter((b) => view.counts[b] > 0);
+  const nonEmpty = TODAY_BUCKETS.filter((b) => view.counts[b] > 0);
   return (
     <View data-testid='followup-today'>
       <View className='fu-tiles'>
-        {BUCKETS.map((b) => (
+        {TODAY_BUCKETS.map((b) => (
           <View
             key={b}
             className={`fu-tile fu-tile--${b} ${view.counts[b] > 0 ? 'fu-tile--hot' : ''}`}
@@ -35,7 +35,7 @@ function Today({ view }: { view: TodayView }) {
             <Text className='fu-tile__count' data-testid='bucket-count'>
               {view.counts[b]}
             </Text>
-            <Text className='fu-tile__label'>{BUCKET_LABELS[b]}</Text>
+            <Text className='fu-tile__label'>{TODAY_BUCKET_LABELS[b]}</Text>
           </View>
         ))}
       </View>
@@ -59,7 +59,7 @@ function Today({ view }: { view: TodayView }) {
         <View key={b} className='card' data-testid='bucket-preview' data-bucket={b}>
           <View className='row row--between'>
             <Text className='section-title'>
-              {BUCKET_LABELS[b]}（{view.counts[b]}）
+              {TODAY_BUCKET_LABELS[b]}（{view.counts[b]}）
             </Text>
             {view.counts[b] > view.previews[b].length ? (
               <Text className='fu-more' onClick={() => go(`/packageFollowup/list/index?bucket=${b}`)}>

@@ -2,6 +2,7 @@ import Taro, { useDidShow } from '@tarojs/taro';
 import { Button, Input, Text, View } from '@tarojs/components';
 import { useState } from 'react';
 import type { Me } from '@dinghuo/shared/api';
+import { formatFen } from '@dinghuo/shared/fen';
 import { call } from '@/api/client';
 import { codeOf, messageOf } from '@/api/errors';
 import { getLocalToken, setLocalToken } from '@/api/token';
@@ -11,7 +12,6 @@ import { isStaff, isUnbound, loadMe, setMe } from '@/store/session';
 import { useMe } from '@/store/hooks';
 import { ErrorState, Loading } from '@/components/StateView';
 import { H5TabBar } from '@/components/TabBar';
-import { formatFen } from '@/utils/format';
 import './index.scss';
 
 const ROLE_LABELS: Record<string, string> = { customer: '客户', merchandiser: '跟单员', admin: '管理员' };

@@ -3,12 +3,14 @@ import { ScrollView, Text, View } from '@tarojs/components';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { OrderSummary } from '@dinghuo/shared/api';
 import type { OrderStatus } from '@dinghuo/shared/orderStatus';
+import { ORDER_STATUS_LABELS } from '@dinghuo/shared/labels';
+import { formatFen } from '@dinghuo/shared/fen';
 import { call } from '@/api/client';
 import { messageOf } from '@/api/errors';
 import { GateView, useCustomerGate } from '@/components/Gate';
 import { Empty, ErrorState, Loading } from '@/components/StateView';
 import { H5TabBar } from '@/components/TabBar';
-import { ORDER_STATUS_LABELS, formatDateTime, formatFen } from '@/utils/format';
+import { formatDateTime } from '@/utils/format';
 import './index.scss';
 
 const STATUS_TABS: { status: OrderStatus | undefined; label: string }[] = [

@@ -1,0 +1,44 @@
+/**
+ * Enum values and Chinese display labels of order statuses and the today buckets, with no zod and
+ * no other runtime import: the mini-program imports them from here (zod must stay out of its
+ * bundle), and the schema modules (orderStatus.ts, warnings.ts) build their zod enums from these
+ * lists and re-export them, so there is one copy. Labels only subpackage pages show live in their
+ * own zod-free modules (afterSalesLabels.ts, followupLabels.ts), so the main package does not
+ * carry them.
+ */
+
+export const ORDER_STATUSES = [
+  'submitted',
+  'confirmed',
+  'in_production',
+  'ready_to_ship',
+  'shipped',
+  'delivered',
+  'completed',
+  'cancelled',
+  'rejected',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const ORDER_STATUS_LABELS: Record<OrderStatus, string> = {
+  submitted: '待审核',
+  confirmed: '已确认',
+  in_production: '生产中',
+  ready_to_ship: '待发货',
+  shipped: '已发货',
+  delivered: '已签收',
+  completed: '已完成',
+  cancelled: '已取消',
+  rejected: '已驳回',
+};
+
+/** The merchandiser's today buckets (shared/warnings.ts sorts orders into them). */
+export type TodayBucket = 'overdue' | 'dueSoon' | 'stuck' | 'awaitingReview' | 'exceptions';
+export const TODAY_BUCKETS: readonly TodayBucket[] = ['overdue', 'dueSoon', 'stuck', 'awaitingReview', 'exceptions'];
+export const TODAY_BUCKET_LABELS: Record<TodayBucket, string> = {
+  overdue: '已逾期',
+  dueSoon: '3天内到期',
+  stuck: '停滞未动',
+  awaitingReview: '待审核',
+  exceptions: '有异常',
+};
