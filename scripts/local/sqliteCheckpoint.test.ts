@@ -77,3 +77,30 @@ test('an in-memory store has no checkpointer and keeps SQLite defaults', () => {
     store.close();
   }
 });
+
+describe('the WAL stays bounded under sustained writes', () => {
+  async function walAfter(limit: number | undefined): Promise<number> {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'dinghuo-wal-'));
+    const store = new SqliteStore({ dataDir: d, ...(limit !== undefined ? { walLimitBytes: limit } : {}) });
+    try {
+      let max = 0;
+      for (let round = 0; round < 8; round++) {
+        await writeStock(store, 400);
+        max = Math.max(max, fs.statSync(path.join(d, 'dinghuo.sqlite-wal')).size);
+      }
+      return max;
+    } finally {
+      store.close();
+      fs.rmSync(d, { recursive: true, force: true });
+    }
+  }
+
+  test('with a 256 KiB limit the WAL never grows far past it; without one it does', async () => {
+    const limit = 256 * 1024;
+    const bounded = await walAfter(limit);
+    const unbounded = await walAfter(Number.MAX_SAFE_INTEGER);
+    // one look every 32 calls: the file may pass the limit by what those calls wrote
+    expect(bounded).toBeLessThan(2 * 1024 * 1024);
+    expect(unbounded).toBeGreaterThan(bounded * 2);
+  }, 60_000);
+});

@@ -240,7 +240,17 @@ class Mutex {
 export interface SqliteStoreOptions {
   /** A directory for the database file, or ':memory:'. */
   dataDir: string;
+  /**
+   * Size of the WAL file above which the main connection truncates it (default 256 MiB). Under
+   * sustained writes the worker's PASSIVE checkpoints never catch up with the end of the log, so
+   * SQLite never starts it over and it grows without bound; a TRUNCATE checkpoint between two
+   * transactions copies the little the worker has not and resets the file.
+   */
+  walLimitBytes?: number;
 }
+
+/** How many store calls pass between two looks at the WAL file's size. */
+const WAL_CHECK_EVERY = 32;
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
@@ -249,6 +259,9 @@ export class SqliteStore implements Store {
   private readonly inTx = new AsyncLocalStorage<boolean>();
   private readonly stmtCache = new Map<string, Database.Statement>();
   private checkpointer: Worker | null = null;
+  private readonly walFile: string | null = null;
+  private readonly walLimitBytes: number;
+  private callsSinceWalCheck = 0;
 
   constructor(opts: SqliteStoreOptions) {
     if (opts.dataDir === ':memory:') {
@@ -259,7 +272,9 @@ export class SqliteStore implements Store {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       this.checkpointer = startCheckpointer(this.db, path.join(opts.dataDir, 'dinghuo.sqlite'));
+      this.walFile = path.join(opts.dataDir, 'dinghuo.sqlite-wal');
     }
+    this.walLimitBytes = opts.walLimitBytes ?? 256 * 1024 * 1024;
     for (const coll of COLLECTION_NAMES) {
       this.db.exec(`CREATE TABLE IF NOT EXISTS "${coll}" (id TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
       for (const entry of INDEXES[coll] ?? []) {
@@ -294,7 +309,29 @@ export class SqliteStore implements Store {
     if (this.inTx.getStore()) {
       return Promise.reject(new Error('store call inside a transaction: use the Tx passed to the callback'));
     }
-    return this.mutex.run(fn);
+    return this.mutex.run(() => {
+      const result = fn();
+      this.boundWal();
+      return result;
+    });
+  }
+
+  /** Called with the mutex held and no transaction open: truncates an oversized WAL. */
+  private boundWal(): void {
+    if (!this.walFile || ++this.callsSinceWalCheck < WAL_CHECK_EVERY) return;
+    this.callsSinceWalCheck = 0;
+    let size = 0;
+    try {
+      size = fs.statSync(this.walFile).size;
+    } catch {
+      return;
+    }
+    if (size <= this.walLimitBytes) return;
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // busy with the worker's checkpoint: the next look tries again
+    }
   }
 
   // --- synchronous primitives -------------------------------------------------------------
@@ -458,6 +495,7 @@ export class SqliteStore implements Store {
         const result = await this.inTx.run(true, () => fn(tx));
         open = false;
         this.db.exec('COMMIT');
+        this.boundWal();
         return result;
       } catch (e) {
         open = false;
