@@ -42,3 +42,22 @@ export const TODAY_BUCKET_LABELS: Record<TodayBucket, string> = {
   awaitingReview: '待审核',
   exceptions: '有异常',
 };
+
+/** What can happen on an order's timeline. */
+export const TIMELINE_EVENTS = ['status', 'node', 'exception', 'expedite', 'note', 'payment', 'after_sales'] as const;
+export type TimelineEvent = (typeof TIMELINE_EVENTS)[number];
+
+export const TIMELINE_EVENT_LABELS: Record<TimelineEvent, string> = {
+  status: '状态',
+  node: '跟单进度',
+  exception: '异常',
+  expedite: '催单',
+  note: '备注',
+  payment: '回款',
+  after_sales: '售后',
+};
+
+/** A timeline entry's headline: the new status for a status change, else the kind of event. */
+export function timelineLabel(entry: { event: TimelineEvent; status?: OrderStatus | undefined }): string {
+  return entry.event === 'status' && entry.status ? ORDER_STATUS_LABELS[entry.status] : TIMELINE_EVENT_LABELS[entry.event];
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TIMELINE_EVENTS } from './labels';
 import { Actor, Id, Timestamp } from './ids';
 import { OrderUnit } from './catalog';
 import { OrderStatus } from './orderStatus';
@@ -26,7 +27,7 @@ export type OrderLine = z.infer<typeof OrderLine>;
 
 export const TimelineEntry = z.object({
   at: Timestamp,
-  event: z.enum(['status', 'node', 'exception', 'expedite', 'note', 'payment', 'after_sales']),
+  event: z.enum(TIMELINE_EVENTS),
   status: OrderStatus.optional(),
   by: Actor,
   note: z.string().max(200).default(''),

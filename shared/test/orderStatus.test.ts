@@ -1,4 +1,5 @@
 import { checkTransition, nextStatuses, ORDER_TRANSITIONS, OrderStatus, TERMINAL_STATUSES, type Role } from '../src';
+import { timelineLabel } from '../src/labels';
 
 const ROLES: Role[] = ['customer', 'merchandiser', 'admin'];
 
@@ -47,5 +48,13 @@ describe('order status machine', () => {
       else if (t.to === 'shipped') expect(t.reservation).toBe('consume');
       else expect(t.reservation).toBe('keep');
     }
+  });
+});
+
+describe('timeline labels', () => {
+  it('shows the new status for a status change, else the kind of event', () => {
+    expect(timelineLabel({ event: 'status', status: 'shipped' })).toBe('已发货');
+    expect(timelineLabel({ event: 'expedite' })).toBe('催单');
+    expect(timelineLabel({ event: 'status' })).toBe('状态');
   });
 });

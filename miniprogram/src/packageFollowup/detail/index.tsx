@@ -8,8 +8,7 @@ import { Button, Image, Text, View } from '@tarojs/components';
 import { useCallback, useEffect, useState } from 'react';
 import type { FollowDetail } from '@dinghuo/shared/followupApi';
 import type { NodeKey } from '@dinghuo/shared/progress';
-import type { TimelineEntry } from '@dinghuo/shared/order';
-import { ORDER_STATUS_LABELS, TODAY_BUCKET_LABELS } from '@dinghuo/shared/labels';
+import { ORDER_STATUS_LABELS, TODAY_BUCKET_LABELS, timelineLabel } from '@dinghuo/shared/labels';
 import { EXCEPTION_KIND_LABELS, NODE_LABELS, SEVERITY_LABELS } from '@dinghuo/shared/followupLabels';
 import { formatFen } from '@dinghuo/shared/fen';
 import { call } from '@/api/client';
@@ -20,16 +19,6 @@ import { formatDateTime } from '@/utils/format';
 import { dueText } from '@/pages/followup/buckets';
 import { ExceptionForm, ExpediteForm, NodeForm, ResolveForm, ReviewForm } from './forms';
 import './index.scss';
-
-const EVENT_LABELS: Record<TimelineEntry['event'], string> = {
-  status: '状态',
-  node: '跟单进度',
-  exception: '异常',
-  expedite: '催单',
-  note: '备注',
-  payment: '回款',
-  after_sales: '售后',
-};
 
 type Open = { kind: 'node'; node: NodeKey } | { kind: 'exception' } | { kind: 'resolve'; id: string } | { kind: 'expedite' } | null;
 
@@ -217,7 +206,7 @@ export default function FollowDetailPage() {
         {timeline.map((t, i) => (
           <View key={`${t.at}-${i}`} className={`fd-tl ${i === 0 ? 'fd-tl--latest' : ''}`}>
             <Text>
-              {t.event === 'status' && t.status ? ORDER_STATUS_LABELS[t.status] : EVENT_LABELS[t.event]}
+              {timelineLabel(t)}
               {t.note ? `：${t.note}` : ''}
             </Text>
             <Text className='muted'>

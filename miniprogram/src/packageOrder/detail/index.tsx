@@ -3,8 +3,7 @@ import { Button, Text, Textarea, View } from '@tarojs/components';
 import { useCallback, useEffect, useState } from 'react';
 import type { OrderDetail } from '@dinghuo/shared/api';
 import type { AfterSalesKind } from '@dinghuo/shared/afterSales';
-import type { TimelineEntry } from '@dinghuo/shared/order';
-import { ORDER_STATUS_LABELS } from '@dinghuo/shared/labels';
+import { ORDER_STATUS_LABELS, timelineLabel } from '@dinghuo/shared/labels';
 import { AFTER_SALES_KIND_LABELS, AFTER_SALES_STATUS_LABELS } from '@dinghuo/shared/afterSalesLabels';
 import { formatFen } from '@dinghuo/shared/fen';
 import { call } from '@/api/client';
@@ -14,21 +13,6 @@ import { Empty, ErrorState, Loading } from '@/components/StateView';
 import { LineList } from '@/components/LineList';
 import { formatDateTime } from '@/utils/format';
 import './index.scss';
-
-const EVENT_LABELS: Record<TimelineEntry['event'], string> = {
-  status: '状态',
-  node: '跟单进度',
-  exception: '异常',
-  expedite: '催单',
-  note: '备注',
-  payment: '回款',
-  after_sales: '售后',
-};
-
-function timelineText(t: TimelineEntry): string {
-  if (t.event === 'status' && t.status) return ORDER_STATUS_LABELS[t.status];
-  return EVENT_LABELS[t.event];
-}
 
 const KINDS: AfterSalesKind[] = ['return', 'redelivery', 'complaint'];
 
@@ -176,7 +160,7 @@ export default function OrderDetailPage() {
         {timeline.map((t, i) => (
           <View key={`${t.at}-${i}`} className={`detail__tl ${i === 0 ? 'detail__tl--latest' : ''}`}>
             <Text className='detail__tl-title'>
-              {timelineText(t)}
+              {timelineLabel(t)}
               {t.note ? `：${t.note}` : ''}
             </Text>
             <Text className='muted'>
