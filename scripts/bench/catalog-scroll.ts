@@ -19,7 +19,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startLocalRuntime } from '../local/server';
 import { buildFixture, loadFixture } from './fixture';
-import { flag, machineLine, ms, percentile, table, type BenchReport } from './util';
+import { flag, machineLine, ms, percentile, table, type BenchReport, runAsScript } from './util';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const DEFAULT_H5 = path.join(ROOT, 'miniprogram', 'dist', 'h5');
@@ -224,15 +224,4 @@ export async function runCatalogScrollBenchmark(argv: string[] = []): Promise<Be
   };
 }
 
-if (require.main === module) {
-  runCatalogScrollBenchmark(process.argv.slice(2)).then(
-    (report) => {
-      console.log(report.markdown);
-      process.exit(report.pass ? 0 : 1);
-    },
-    (e) => {
-      console.error(e);
-      process.exit(2);
-    },
-  );
-}
+if (require.main === module) runAsScript(runCatalogScrollBenchmark);

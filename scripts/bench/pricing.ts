@@ -18,7 +18,7 @@ import { startLocalRuntime } from '../local/server';
 import { findAll } from '../../cloudfunctions/_lib/data/store';
 import { loadPricingContext } from '../../cloudfunctions/_lib/services/pricingData';
 import { buildFixture, customerOpenid, DEFAULT_FIXTURE, loadFixture } from './fixture';
-import { flag, machineLine, ms, percentile, table, type BenchReport } from './util';
+import { flag, machineLine, ms, percentile, table, type BenchReport, runAsScript } from './util';
 
 export const PRICING_TARGET_MS = 50;
 
@@ -124,15 +124,4 @@ export async function runPricingBenchmark(argv: string[] = []): Promise<BenchRep
   }
 }
 
-if (require.main === module) {
-  runPricingBenchmark(process.argv.slice(2)).then(
-    (r) => {
-      console.log(r.markdown);
-      process.exit(r.pass ? 0 : 1);
-    },
-    (e) => {
-      console.error(e);
-      process.exit(2);
-    },
-  );
-}
+if (require.main === module) runAsScript(runPricingBenchmark);

@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleAll, ROOT } from '../deploy/bundle-functions';
-import { kb, machineLine, median, ms, size, table, type BenchReport } from './util';
+import { kb, machineLine, median, ms, size, table, type BenchReport, runAsScript } from './util';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { measureWeapp } = require('../build-sizes.js') as {
@@ -153,16 +153,4 @@ export async function runSizesBenchmark(argv: string[] = []): Promise<BenchRepor
   };
 }
 
-if (require.main === module) {
-  runSizesBenchmark(process.argv.slice(2)).then(
-    (r) => {
-      console.log(r.markdown);
-      if (!r.pass) console.error(`over budget: ${r.misses.join('; ')}`);
-      process.exit(r.pass ? 0 : 1);
-    },
-    (e) => {
-      console.error(e instanceof Error ? e.message : e);
-      process.exit(2);
-    },
-  );
-}
+if (require.main === module) runAsScript(runSizesBenchmark);

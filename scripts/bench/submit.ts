@@ -20,7 +20,7 @@ import { findAll } from '../../cloudfunctions/_lib/data/store';
 import { loadConfig } from '../../cloudfunctions/_lib/config';
 import { submitOrder } from '../../cloudfunctions/_lib/services/orders';
 import { buildCart, buildFixture, customerOpenid, DEFAULT_FIXTURE, HOT_CASES, loadFixture, rng, type Fixture } from './fixture';
-import { flag, machineLine, ms, percentile, table, type BenchReport } from './util';
+import { flag, machineLine, ms, percentile, table, type BenchReport, runAsScript } from './util';
 
 export const SUBMIT_TARGETS = { p50Ms: 5, perSecond: 1000 };
 const CONCURRENCY = [1, 8, 64] as const;
@@ -201,15 +201,4 @@ export async function runSubmitBenchmark(argv: string[] = []): Promise<BenchRepo
   }
 }
 
-if (require.main === module) {
-  runSubmitBenchmark(process.argv.slice(2)).then(
-    (r) => {
-      console.log(r.markdown);
-      process.exit(r.pass ? 0 : 1);
-    },
-    (e) => {
-      console.error(e);
-      process.exit(2);
-    },
-  );
-}
+if (require.main === module) runAsScript(runSubmitBenchmark);

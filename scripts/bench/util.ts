@@ -90,3 +90,21 @@ export function flag(argv: string[], name: string, fallback: number): number {
   if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} needs a positive number`);
   return v;
 }
+
+/**
+ * A benchmark file run as a script: prints its Markdown, says what missed, and exits 0 when
+ * every target is met, 1 when one is missed, 2 when the benchmark itself failed.
+ */
+export function runAsScript(run: (argv: string[]) => Promise<BenchReport>): void {
+  run(process.argv.slice(2)).then(
+    (r) => {
+      console.log(r.markdown);
+      if (!r.pass) console.error(`missed: ${r.misses.join('; ')}`);
+      process.exit(r.pass ? 0 : 1);
+    },
+    (e) => {
+      console.error(e instanceof Error ? e.message : e);
+      process.exit(2);
+    },
+  );
+}
