@@ -8,7 +8,7 @@
  */
 import { withVisibleTo, type Customer, type CustomerLevel, type PriceEntry, type PriceList, type Product, type Sku, type Staff, type Stock, type User } from '@dinghuo/shared';
 import type { SqliteStore } from '../local/sqliteStore';
-import { priceEntryId } from '../../cloudfunctions/_lib/services/pricingData';
+import { demoPriceEntry } from '../local/seed';
 import type { CartLineInput } from '@dinghuo/shared';
 
 /** A small deterministic PRNG (mulberry32), so every run uses the same catalog and carts. */
@@ -157,21 +157,7 @@ export function buildFixture(opts: FixtureOptions = DEFAULT_FIXTURE): Fixture {
     { _id: 'pl_wholesale', name: '二级批发价', scope: 'level', levelId: 'lv_wholesale' },
   ];
   const prices: PriceEntry[] = [];
-  const entry = (listId: string, sku: Sku, bp: number, breaks: boolean): PriceEntry => {
-    const priceFen = Math.max(1, Math.round((sku.listPriceFen * bp) / 10000));
-    return {
-      _id: priceEntryId(listId, sku._id),
-      priceListId: listId,
-      skuId: sku._id,
-      priceFen,
-      breaks: breaks
-        ? [
-            { minQty: sku.caseSize * 10, priceFen: Math.round(priceFen * 0.97) },
-            { minQty: sku.caseSize * 50, priceFen: Math.round(priceFen * 0.94) },
-          ]
-        : [],
-    };
-  };
+  const entry = demoPriceEntry;
   for (const [i, s] of skus.entries()) {
     if (i % 2 === 0) prices.push(entry('pl_vip', s, 8000, true));
     if (i % 3 === 0) prices.push(entry('pl_wholesale', s, 8800, false));

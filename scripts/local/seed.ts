@@ -121,6 +121,26 @@ export function buildSkus(): Sku[] {
   return skus;
 }
 
+/**
+ * A demo price entry: the list price × bp (never below 1 fen), optionally with two quantity
+ * breaks (10 cases: -3%, 50 cases: -6%). Used by the seed and the benchmark fixture.
+ */
+export function demoPriceEntry(listId: string, sku: Sku, bp: number, breaks: boolean): PriceEntry {
+  const priceFen = Math.max(1, Math.round((sku.listPriceFen * bp) / 10000));
+  return {
+    _id: priceEntryId(listId, sku._id),
+    priceListId: listId,
+    skuId: sku._id,
+    priceFen,
+    breaks: breaks
+      ? [
+          { minQty: sku.caseSize * 10, priceFen: Math.round(priceFen * 0.97) },
+          { minQty: sku.caseSize * 50, priceFen: Math.round(priceFen * 0.94) },
+        ]
+      : [],
+  };
+}
+
 export async function isSeeded(store: Store): Promise<boolean> {
   return (await store.count('skus', {})) > 0;
 }
@@ -187,21 +207,7 @@ export async function seedDemo(store: Store, now = Date.now()): Promise<{ skus: 
   await store.set('priceLists', { _id: 'pl_vip', name: '一级经销商价', scope: 'level', levelId: 'lv_vip' });
   await store.set('priceLists', { _id: 'pl_wholesale', name: '二级批发价', scope: 'level', levelId: 'lv_wholesale' });
   await store.set('priceLists', { _id: 'pl_hualian', name: '华联超市专属价', scope: 'customer', customerId: 'cus_hualian' });
-  const entry = (listId: string, sku: Sku, bp: number, breaks = true): PriceEntry => {
-    const priceFen = Math.round((sku.listPriceFen * bp) / 10000);
-    return {
-      _id: priceEntryId(listId, sku._id),
-      priceListId: listId,
-      skuId: sku._id,
-      priceFen,
-      breaks: breaks
-        ? [
-            { minQty: sku.caseSize * 10, priceFen: Math.round(priceFen * 0.97) },
-            { minQty: sku.caseSize * 50, priceFen: Math.round(priceFen * 0.94) },
-          ]
-        : [],
-    };
-  };
+  const entry = (listId: string, sku: Sku, bp: number, breaks = true) => demoPriceEntry(listId, sku, bp, breaks);
   for (const [i, s] of skus.entries()) {
     if (i % 2 === 0) await store.set('prices', entry('pl_vip', s, 8000));
     if (i % 3 === 0) await store.set('prices', entry('pl_wholesale', s, 8800, false));
