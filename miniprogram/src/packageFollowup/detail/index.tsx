@@ -8,13 +8,14 @@ import { Button, Image, Text, View } from '@tarojs/components';
 import { useCallback, useEffect, useState } from 'react';
 import type { FollowDetail } from '@dinghuo/shared/followupApi';
 import type { NodeKey } from '@dinghuo/shared/progress';
-import { ORDER_STATUS_LABELS, TODAY_BUCKET_LABELS, timelineLabel } from '@dinghuo/shared/labels';
+import { ORDER_STATUS_LABELS, TODAY_BUCKET_LABELS } from '@dinghuo/shared/labels';
 import { EXCEPTION_KIND_LABELS, NODE_LABELS, SEVERITY_LABELS } from '@dinghuo/shared/followupLabels';
 import { formatFen } from '@dinghuo/shared/fen';
 import { call } from '@/api/client';
 import { messageOf } from '@/api/errors';
 import { Empty, ErrorState, Loading } from '@/components/StateView';
 import { LineList } from '@/components/LineList';
+import { Timeline } from '@/components/Timeline';
 import { formatDateTime } from '@/utils/format';
 import { dueText } from '@/pages/followup/buckets';
 import { ExceptionForm, ExpediteForm, NodeForm, ResolveForm, ReviewForm } from './forms';
@@ -203,17 +204,7 @@ export default function FollowDetailPage() {
 
       <View className='card' data-testid='fd-timeline'>
         <View className='section-title'>动态</View>
-        {timeline.map((t, i) => (
-          <View key={`${t.at}-${i}`} className={`fd-tl ${i === 0 ? 'fd-tl--latest' : ''}`}>
-            <Text>
-              {timelineLabel(t)}
-              {t.note ? `：${t.note}` : ''}
-            </Text>
-            <Text className='muted'>
-              {formatDateTime(t.at)} · {t.by.name}
-            </Text>
-          </View>
-        ))}
+        <Timeline entries={timeline} block='fd-tl' />
       </View>
     </View>
   );

@@ -3,7 +3,7 @@ import { Button, Text, Textarea, View } from '@tarojs/components';
 import { useCallback, useEffect, useState } from 'react';
 import type { OrderDetail } from '@dinghuo/shared/api';
 import type { AfterSalesKind } from '@dinghuo/shared/afterSales';
-import { ORDER_STATUS_LABELS, timelineLabel } from '@dinghuo/shared/labels';
+import { ORDER_STATUS_LABELS } from '@dinghuo/shared/labels';
 import { AFTER_SALES_KIND_LABELS, AFTER_SALES_STATUS_LABELS } from '@dinghuo/shared/afterSalesLabels';
 import { formatFen } from '@dinghuo/shared/fen';
 import { call } from '@/api/client';
@@ -11,6 +11,7 @@ import { messageOf } from '@/api/errors';
 import { cart } from '@/store/cart';
 import { Empty, ErrorState, Loading } from '@/components/StateView';
 import { LineList } from '@/components/LineList';
+import { Timeline } from '@/components/Timeline';
 import { formatDateTime } from '@/utils/format';
 import './index.scss';
 
@@ -157,17 +158,7 @@ export default function OrderDetailPage() {
       </View>
       <View className='card' data-testid='timeline'>
         <View className='section-title'>订单进度</View>
-        {timeline.map((t, i) => (
-          <View key={`${t.at}-${i}`} className={`detail__tl ${i === 0 ? 'detail__tl--latest' : ''}`}>
-            <Text className='detail__tl-title'>
-              {timelineLabel(t)}
-              {t.note ? `：${t.note}` : ''}
-            </Text>
-            <Text className='muted'>
-              {formatDateTime(t.at)} · {t.by.name}
-            </Text>
-          </View>
-        ))}
+        <Timeline entries={timeline} block='detail__tl' titleClassName='detail__tl-title' />
       </View>
       {order.afterSales.length > 0 ? (
         <View className='card'>
