@@ -95,11 +95,11 @@ export function flag(argv: string[], name: string, fallback: number): number {
  * A benchmark file run as a script: prints its Markdown, says what missed, and exits 0 when
  * every target is met, 1 when one is missed, 2 when the benchmark itself failed.
  */
-export function runAsScript(run: (argv: string[]) => Promise<BenchReport>): void {
+export function runAsScript(run: (argv: string[]) => Promise<BenchReport>, missPrefix = 'missed'): void {
   run(process.argv.slice(2)).then(
     (r) => {
       console.log(r.markdown);
-      if (!r.pass) console.error(`missed: ${r.misses.join('; ')}`);
+      if (!r.pass) console.error(`${missPrefix}: ${r.misses.join('; ')}`);
       process.exit(r.pass ? 0 : 1);
     },
     (e) => {
