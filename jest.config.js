@@ -16,6 +16,7 @@ module.exports = {
       displayName: 'functions',
       testEnvironment: 'node',
       testMatch: ['<rootDir>/cloudfunctions/**/*.test.ts', '<rootDir>/scripts/**/*.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/setup/noInternal.ts'],
     },
     {
       ...base,
@@ -30,6 +31,7 @@ module.exports = {
       testEnvironment: 'node',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/test/e2e/globalSetup.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/setup/noInternal.ts'],
     },
   ],
 };

@@ -45,6 +45,22 @@ export function openidFromContext(context: FunctionContextParam | undefined, env
   return null;
 }
 
+/**
+ * Whether the platform itself invoked the function from a timer trigger. Cloudbase (SCF) marks a
+ * timer trigger's invocation with TRIGGER_SRC=timer in the invocation's context and environment
+ * (the variable @cloudbase/node-sdk reads to pick the timer's WeChat token, see its
+ * utils/wxCloudToken). The event is the caller's and proves nothing: any client, another
+ * function or an HTTP access route can send `{ Type: 'Timer' }`, but none of them sets the
+ * context. A timer trigger carries no user.
+ */
+export function isTimerTrigger(context: FunctionContextParam | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  const vars = contextVariables(context);
+  // The context's value wins (as in node-sdk's getCloudbaseContext); the process environment
+  // counts only inside a Cloudbase function.
+  const source = vars.TRIGGER_SRC ?? (env.TENCENTCLOUD_RUNENV === 'SCF' ? env.TRIGGER_SRC : undefined);
+  return source === 'timer' && !openidFromContext(context, env);
+}
+
 export async function resolveCaller(store: Store, openid: string): Promise<Caller> {
   const user = await store.get('users', openid);
   if (!user) return { kind: 'anonymous', openid };

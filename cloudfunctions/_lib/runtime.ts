@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { DomainError, FunctionEvent, type Caller, type ErrorIssue, type Result } from '@dinghuo/shared';
 import type { Store } from './data/store';
 import { loadConfig, type AppConfig } from './config';
-import { openidFromContext, resolveCaller, type FunctionContextParam } from './identity';
+import { isTimerTrigger, openidFromContext, resolveCaller, type FunctionContextParam } from './identity';
 import { hasOperatorEnvelope, OPERATOR_CALLER, operatorKeyFrom, recordOperatorCall, verifyOperatorCall, type OperatorEnvelope } from './operatorAuth';
 import type { MessageSender } from './senders';
 
@@ -28,6 +28,8 @@ export interface LocalInvocation {
   config?: AppConfig;
   /** Where subscription messages go (the local runtime passes its recorder). */
   sender?: MessageSender;
+  /** 'timer' only from the local runtime's own scheduler (tick), never for an HTTP call. */
+  trigger?: 'timer';
 }
 
 export type CloudContext = FunctionContextParam & { dinghuoLocal?: LocalInvocation };
@@ -40,7 +42,11 @@ export type Handlers<S extends Schemas> = {
 export interface FunctionOptions {
   /** Actions an unbound (anonymous) WeChat user may call. */
   anonymousActions?: readonly string[];
-  /** Run on a Cloudbase timer trigger (event.Type === 'Timer') with the system caller. */
+  /**
+   * Run with the system caller on a timer trigger: a timer-shaped event (`Type: 'Timer'`) from a
+   * trusted trigger (Cloudbase: TRIGGER_SRC=timer in the context, see isTimerTrigger; locally: the
+   * runtime's own scheduler). Any other timer-shaped call is refused with TIMER_ONLY.
+   */
   timer?: (ctx: Omit<HandlerContext, 'caller'>) => Promise<unknown>;
   /**
    * Actions a call signed with the admin key may make when there is no WeChat user (operatorAuth.ts);
@@ -77,10 +83,12 @@ export function defineFunction<S extends Schemas>(schemas: S, handlers: Handlers
       const local = context?.dinghuoLocal;
       const now = local?.now ?? Date.now();
       const config = local?.config ?? loadConfig();
-      // A timer trigger carries no user: a client can send `{ Type: 'Timer' }` as its payload,
-      // but its call always has WX_OPENID in the context, so it never reaches the timer path.
+      // Anyone can send `{ Type: 'Timer' }` (a client, another function, an HTTP access route):
+      // the timer runs only when the platform's context says a timer trigger sent it.
       const isTimer = event !== null && typeof event === 'object' && (event as { Type?: unknown }).Type === 'Timer';
-      if (options.timer && isTimer && !openidFromContext(context)) {
+      if (options.timer && isTimer) {
+        const trusted = local ? local.trigger === 'timer' : isTimerTrigger(context);
+        if (!trusted) throw new DomainError('TIMER_ONLY');
         const store = await storeFor(context);
         return { ok: true, data: await options.timer({ store, now, config, sender: local?.sender }) };
       }

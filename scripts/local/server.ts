@@ -11,13 +11,14 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import { DomainError, type Result } from '@dinghuo/shared';
+import { DomainError, type ErrorCode, type Result } from '@dinghuo/shared';
 import { SqliteStore } from './sqliteStore';
 import { isSeeded, seedDemo, DEMO_IDENTITIES } from './seed';
 import { backfillSkuVisibility } from '../../cloudfunctions/_lib/services/catalog';
 import { loadFunctions, type FunctionMain } from './functions';
 import { loadConfig, type AppConfig } from '../../cloudfunctions/_lib/config';
 import type { Store } from '../../cloudfunctions/_lib/data/store';
+import { resolveCaller } from '../../cloudfunctions/_lib/identity';
 import { grantLocalConsent, renderOutboxPage } from './outboxPage';
 import { createRecorderSender, type MessageSender } from '../../cloudfunctions/_lib/senders';
 
@@ -66,28 +67,122 @@ const MIME: Record<string, string> = {
   '.ttf': 'font/ttf',
 };
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
   res.end(text);
 }
 
-async function readBody(req: http.IncomingMessage, limit = 2 * 1024 * 1024): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new DomainError('VALIDATION_FAILED', '请求过大');
-    chunks.push(chunk as Buffer);
+/**
+ * A bad request, answered at the HTTP level (not by a function): a 4xx status, the stable code in
+ * the body and in the `x-dinghuo-error` header (so even an HTML answer carries it).
+ */
+class HttpRefusal extends DomainError {
+  constructor(
+    readonly status: number,
+    code: ErrorCode,
+    /** Close the connection after answering (the rest of the request was not read). */
+    readonly close = false,
+    readonly headers: http.OutgoingHttpHeaders = {},
+  ) {
+    super(code);
   }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
-export function contextFor(openid: string | null, store: Store, now?: number, config?: AppConfig, sender?: MessageSender) {
+/** The client went away before its request was read: nobody to answer. */
+class ClientGone extends Error {}
+
+function sendError(res: http.ServerResponse, status: number, code: ErrorCode, headers: http.OutgoingHttpHeaders = {}): void {
+  sendJson(res, status, { ok: false, error: new DomainError(code).toBody() }, { ...headers, 'x-dinghuo-error': code });
+}
+
+const BODY_LIMIT = 2 * 1024 * 1024;
+/** A refused body up to this size is read and dropped, so the connection stays usable; beyond it the connection is closed. */
+const DRAIN_LIMIT = 16 * 1024 * 1024;
+
+function readBody(req: http.IncomingMessage, limit = BODY_LIMIT): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > DRAIN_LIMIT) return reject(new HttpRefusal(413, 'PAYLOAD_TOO_LARGE', true));
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      fn();
+    };
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+      else if (size > DRAIN_LIMIT) settle(() => reject(new HttpRefusal(413, 'PAYLOAD_TOO_LARGE', true)));
+    });
+    req.on('end', () =>
+      settle(() => (size > limit ? reject(new HttpRefusal(413, 'PAYLOAD_TOO_LARGE')) : resolve(Buffer.concat(chunks).toString('utf8')))),
+    );
+    req.on('error', () => settle(() => reject(new ClientGone())));
+    req.on('close', () => settle(() => reject(new ClientGone())));
+  });
+}
+
+/** A JSON body; anything else (including bytes that are not UTF-8 JSON) is a BAD_REQUEST. */
+async function readJson(req: http.IncomingMessage): Promise<unknown> {
+  const text = await readBody(req);
+  try {
+    return JSON.parse(text || '{}') as unknown;
+  } catch {
+    throw new HttpRefusal(400, 'BAD_REQUEST');
+  }
+}
+
+function decodePath(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new HttpRefusal(400, 'BAD_REQUEST');
+  }
+}
+
+const SESSION_COOKIE = 'dinghuo_local_session';
+const MAX_SESSIONS = 10_000;
+
+function sessionToken(req: http.IncomingMessage, allowCookie: boolean): string {
+  const auth = req.headers.authorization ?? '';
+  if (auth.startsWith('Bearer ')) return auth.slice(7);
+  if (!allowCookie) return '';
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === SESSION_COOKIE) return v.join('=');
+  }
+  return '';
+}
+
+/** The local runtime's paths and the methods each answers; any other method is METHOD_NOT_ALLOWED. */
+const LOCAL_ROUTES: Record<string, string> = {
+  '/api/local/identities': 'GET',
+  '/api/local/signin': 'POST',
+  '/api/local/outbox': 'GET',
+  '/local/outbox': 'GET',
+  '/local/outbox/consent': 'POST',
+  '/local/signin': 'POST',
+};
+
+export function contextFor(openid: string | null, store: Store, now?: number, config?: AppConfig, sender?: MessageSender, trigger?: 'timer') {
   return {
     request_id: crypto.randomUUID(),
     environ: openid ? `WX_OPENID=${openid};WX_APPID=local-dinghuo;TCB_ENV=local` : 'WX_APPID=local-dinghuo;TCB_ENV=local',
-    dinghuoLocal: { store, ...(now !== undefined ? { now } : {}), ...(config ? { config } : {}), ...(sender ? { sender } : {}) },
+    dinghuoLocal: {
+      store,
+      ...(now !== undefined ? { now } : {}),
+      ...(config ? { config } : {}),
+      ...(sender ? { sender } : {}),
+      ...(trigger ? { trigger } : {}),
+    },
   };
 }
 
@@ -103,61 +198,123 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   const sender = opts.sender ?? createRecorderSender(store, clock);
   const log = opts.quiet ? () => undefined : (...a: unknown[]) => console.log(...a);
 
-  const invoke = async (name: string, event: unknown, openid: string | null): Promise<Result<unknown>> => {
+  const run = async (name: string, event: unknown, openid: string | null, trigger?: 'timer'): Promise<Result<unknown>> => {
     const main = functions.get(name);
     if (!main) return { ok: false, error: new DomainError('UNKNOWN_ACTION', '云函数不存在').toBody() };
-    return main(event, contextFor(openid, store, clock(), config, sender));
+    return main(event, contextFor(openid, store, clock(), config, sender, trigger));
   };
-  const tick = (name: string) => invoke(name, { Type: 'Timer', TriggerName: 'local', Time: new Date(clock()).toISOString() }, null);
+  const invoke = (name: string, event: unknown, openid: string | null) => run(name, event, openid);
+  // Only the runtime's own scheduler is a timer trigger (as only Cloudbase's is on Cloudbase).
+  const tick = (name: string) => run(name, { Type: 'Timer', TriggerName: 'local', Time: new Date(clock()).toISOString() }, null, 'timer');
+
+  const signIn = (openid: unknown): string | null => {
+    if (typeof openid !== 'string' || !DEMO_IDENTITIES.some((i) => i.openid === openid)) return null;
+    const token = crypto.randomBytes(18).toString('base64url');
+    if (sessions.size >= MAX_SESSIONS) sessions.delete(sessions.keys().next().value!);
+    sessions.set(token, openid);
+    return token;
+  };
+  const sessionCookie = (token: string) => `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict`;
+
+  /** The local-only pages: the signed-in admin only (Bearer token or the sign-in cookie). */
+  const requireLocalAdmin = async (req: http.IncomingMessage): Promise<void> => {
+    const openid = sessions.get(sessionToken(req, true));
+    if (!openid) throw new HttpRefusal(401, 'UNAUTHENTICATED');
+    if ((await resolveCaller(store, openid)).kind !== 'admin') throw new HttpRefusal(403, 'FORBIDDEN');
+  };
 
   const h5Dir = opts.h5Dir ?? null;
   const server = http.createServer(async (req, res) => {
     try {
-      const url = new URL(req.url ?? '/', 'http://localhost');
+      let url: URL;
+      try {
+        url = new URL(req.url ?? '/', 'http://localhost');
+      } catch {
+        throw new HttpRefusal(400, 'BAD_REQUEST');
+      }
       const p = url.pathname;
-      if (req.method === 'POST' && p.startsWith('/api/fn/')) {
-        const name = decodeURIComponent(p.slice('/api/fn/'.length));
-        const auth = req.headers.authorization ?? '';
-        const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
-        const openid = sessions.get(token) ?? null;
-        let event: unknown;
-        try {
-          event = JSON.parse((await readBody(req)) || '{}');
-        } catch {
-          return sendJson(res, 200, { ok: false, error: new DomainError('VALIDATION_FAILED').toBody() });
-        }
-        return sendJson(res, 200, await invoke(name, event, openid));
+      if (p.startsWith('/api/fn/')) {
+        if (req.method !== 'POST') throw new HttpRefusal(405, 'METHOD_NOT_ALLOWED', false, { allow: 'POST' });
+        const name = decodePath(p.slice('/api/fn/'.length));
+        if (!functions.has(name)) throw new HttpRefusal(404, 'UNKNOWN_ACTION');
+        const openid = sessions.get(sessionToken(req, false)) ?? null;
+        const event = await readJson(req);
+        // The function's answer, as callFunction gives it: 200 with `{ ok, data | error }`; only
+        // a bug (INTERNAL) is a 5xx.
+        const result = await invoke(name, event, openid);
+        return sendJson(res, !result.ok && result.error.code === 'INTERNAL' ? 500 : 200, result);
       }
-      if (req.method === 'GET' && p === '/api/local/identities') return sendJson(res, 200, DEMO_IDENTITIES);
-      if (req.method === 'POST' && p === '/api/local/signin') {
-        const body = JSON.parse((await readBody(req)) || '{}') as { openid?: unknown };
-        const known = DEMO_IDENTITIES.some((i) => i.openid === body.openid);
-        if (!known || typeof body.openid !== 'string') return sendJson(res, 400, { error: 'unknown identity' });
-        const token = crypto.randomBytes(18).toString('base64url');
-        sessions.set(token, body.openid);
-        return sendJson(res, 200, { token });
+      const allowed = LOCAL_ROUTES[p];
+      if (allowed && req.method !== allowed) throw new HttpRefusal(405, 'METHOD_NOT_ALLOWED', false, { allow: allowed });
+      if (p === '/api/local/identities') return sendJson(res, 200, DEMO_IDENTITIES);
+      if (p === '/api/local/signin') {
+        const body = await readJson(req);
+        const token = signIn(body !== null && typeof body === 'object' ? (body as { openid?: unknown }).openid : undefined);
+        if (!token) throw new HttpRefusal(400, 'VALIDATION_FAILED');
+        // The cookie is for the local-only pages (a browser opening /local/outbox sends no Bearer token).
+        return sendJson(res, 200, { token }, { 'set-cookie': sessionCookie(token) });
       }
-      if (req.method === 'GET' && p === '/local/outbox') {
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        return res.end(await renderOutboxPage(store, config));
-      }
-      if (req.method === 'POST' && p === '/local/outbox/consent') {
-        // Local only: simulates a customer tapping 允许 (H5 has no subscription dialog).
-        const openid = new URLSearchParams(await readBody(req, 4096)).get('openid') ?? '';
-        await grantLocalConsent(store, config, openid, clock());
-        res.writeHead(303, { location: '/local/outbox' });
+      if (p === '/local/signin') {
+        // The local pages' own sign-in form (demo identities only, like the app's picker).
+        const token = signIn(new URLSearchParams(await readBody(req, 4096)).get('openid'));
+        if (!token) throw new HttpRefusal(400, 'VALIDATION_FAILED');
+        res.writeHead(303, { location: '/local/outbox', 'set-cookie': sessionCookie(token), 'content-length': 0 });
         return res.end();
       }
-      if (req.method === 'GET' && p === '/api/local/outbox') {
+      if (p === '/local/outbox') {
+        await requireLocalAdmin(req);
+        const html = await renderOutboxPage(store, config);
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html), 'cache-control': 'no-store' });
+        return res.end(html);
+      }
+      if (p === '/local/outbox/consent') {
+        // Local only: simulates a customer tapping 允许 (H5 has no subscription dialog).
+        await requireLocalAdmin(req);
+        const openid = new URLSearchParams(await readBody(req, 4096)).get('openid') ?? '';
+        await grantLocalConsent(store, config, openid, clock());
+        res.writeHead(303, { location: '/local/outbox', 'content-length': 0 });
+        return res.end();
+      }
+      if (p === '/api/local/outbox') {
+        await requireLocalAdmin(req);
         return sendJson(res, 200, await store.find('sentMessages', {}, { orderBy: [['at', 'desc']], limit: 200 }));
       }
-      if (req.method === 'GET' && h5Dir) return serveStatic(h5Dir, p, res);
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end('not found');
+      const isApi = p === '/api' || p.startsWith('/api/') || p === '/local' || p.startsWith('/local/');
+      if ((req.method === 'GET' || req.method === 'HEAD') && h5Dir && !isApi) return serveStatic(h5Dir, decodePath(p), res);
+      throw new HttpRefusal(404, 'ROUTE_NOT_FOUND');
     } catch (e) {
+      if (e instanceof ClientGone) return;
+      if (res.headersSent) {
+        if (!(e instanceof DomainError)) console.error('[local] request failed', e);
+        res.destroy();
+        return;
+      }
+      if (e instanceof HttpRefusal) {
+        const closing = e.close ? { connection: 'close' } : {};
+        if (e.status === 401 && req.url?.startsWith('/local/')) return sendLocalSignInPage(res, e.code, closing);
+        sendError(res, e.status, e.code, { ...e.headers, ...closing });
+        // Whatever of the body is still coming is not read: drop it and close after the answer.
+        if (e.close) req.resume();
+        return;
+      }
       console.error('[local] request failed', e);
-      if (!res.headersSent) sendJson(res, 500, { ok: false, error: new DomainError('INTERNAL').toBody() });
+      sendError(res, 500, 'INTERNAL');
     }
+  });
+  // Requests Node's HTTP parser refuses (malformed request line, headers, chunked body, a header
+  // block too large, a timeout) get the same typed answer instead of Node's bare 400.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: import('node:stream').Duplex) => {
+    const pending = (socket as { _httpMessage?: http.ServerResponse })._httpMessage;
+    if (err.code === 'ECONNRESET' || !socket.writable || pending?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    const [status, code]: [number, ErrorCode] =
+      err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'BAD_REQUEST'] : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'BAD_REQUEST'] : [400, 'BAD_REQUEST'];
+    const body = JSON.stringify({ ok: false, error: new DomainError(code).toBody() });
+    socket.end(
+      `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-dinghuo-error: ${code}\r\nconnection: close\r\n\r\n${body}`,
+    );
   });
 
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve));
@@ -201,21 +358,45 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   };
 }
 
-function serveStatic(root: string, urlPath: string, res: http.ServerResponse): void {
-  const safe = path.normalize(decodeURIComponent(urlPath)).replace(/^(\.\.[/\\])+/, '');
+/**
+ * The 401 of a local page, for a person in a browser: what the page is and a sign-in as the demo
+ * admin (the same power as the app's identity picker; the runtime listens on 127.0.0.1 only).
+ */
+function sendLocalSignInPage(res: http.ServerResponse, code: ErrorCode, headers: http.OutgoingHttpHeaders): void {
+  const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>本地页面：需要管理员登录</title></head>
+<body style="font-family:sans-serif;margin:24px"><h1>本地运行时的内部页面</h1>
+<p>此页面只在本地运行时（127.0.0.1）提供，仅限管理员查看。请先以演示身份“管理员 赵总”登录：</p>
+<form method="post" action="/local/signin"><input type="hidden" name="openid" value="demo-admin"><button type="submit">以 管理员 赵总 登录</button></form>
+</body></html>`;
+  res.writeHead(401, {
+    ...headers,
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': Buffer.byteLength(html),
+    'cache-control': 'no-store',
+    'x-dinghuo-error': code,
+  });
+  res.end(html);
+}
+
+function serveStatic(root: string, decodedPath: string, res: http.ServerResponse): void {
+  const safe = path.normalize(decodedPath).replace(/^(\.\.[/\\])+/, '');
   let file = path.join(root, safe);
   if (!file.startsWith(path.resolve(root)) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
     file = path.join(root, 'index.html'); // single-page app: every route gets the shell
   }
   if (!fs.existsSync(file)) {
-    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-    res.end('H5 build missing: run npm run build:h5');
+    const message = 'H5 应用尚未构建：请先运行 npm run build:h5';
+    sendJson(res, 404, { ok: false, error: { code: 'ROUTE_NOT_FOUND', message } }, { 'x-dinghuo-error': 'ROUTE_NOT_FOUND' });
     return;
   }
   const ext = path.extname(file);
   res.writeHead(200, {
     'content-type': MIME[ext] ?? 'application/octet-stream',
+    'content-length': fs.statSync(file).size,
     'cache-control': ext === '.html' ? 'no-cache' : 'public, max-age=3600',
   });
-  fs.createReadStream(file).pipe(res);
+  // A file that cannot be read after its headers went out: end the connection, not the process.
+  fs.createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
 }

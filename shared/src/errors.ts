@@ -47,6 +47,11 @@ export const ERROR_MESSAGES = {
   OPERATOR_SIGNATURE_EXPIRED: '管理密钥签名已过期：请核对本机时间后重试',
   OPERATOR_REPLAYED: '该签名已被使用过，请重新发起调用',
   OPERATOR_NOT_ALLOWED: '该操作不接受管理密钥签名的调用',
+  TIMER_ONLY: '该任务只由定时触发器自动运行，不接受直接调用',
+  BAD_REQUEST: '请求格式有误，请检查后重试',
+  PAYLOAD_TOO_LARGE: '请求内容过大',
+  ROUTE_NOT_FOUND: '请求的地址不存在',
+  METHOD_NOT_ALLOWED: '该地址不支持此请求方法',
   INTERNAL: '系统繁忙，请稍后重试',
 } as const;
 
