@@ -11,6 +11,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import { DomainError, type ErrorCode, type Result } from '@dinghuo/shared';
 import { SqliteStore } from './sqliteStore';
 import { isSeeded, seedDemo, DEMO_IDENTITIES } from './seed';
@@ -96,6 +97,18 @@ class HttpRefusal extends DomainError {
 
 /** The client went away before its request was read: nobody to answer. */
 class ClientGone extends Error {}
+
+/** A typed refusal written straight to a socket that has no ServerResponse; closes it. */
+function refuseOnSocket(socket: Duplex, status: number, code: ErrorCode): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const body = JSON.stringify({ ok: false, error: new DomainError(code).toBody() });
+  socket.end(
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-dinghuo-error: ${code}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
 
 function sendError(res: http.ServerResponse, status: number, code: ErrorCode, headers: http.OutgoingHttpHeaders = {}): void {
   sendJson(res, status, { ok: false, error: new DomainError(code).toBody() }, { ...headers, 'x-dinghuo-error': code });
@@ -224,7 +237,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   };
 
   const h5Dir = opts.h5Dir ?? null;
-  const server = http.createServer(async (req, res) => {
+  // No Host header is not an error here (Node's own check answers a bare 400).
+  const server = http.createServer({ requireHostHeader: false }, async (req, res) => {
     try {
       let url: URL;
       try {
@@ -303,19 +317,31 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   });
   // Requests Node's HTTP parser refuses (malformed request line, headers, chunked body, a header
   // block too large, a timeout) get the same typed answer instead of Node's bare 400.
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: import('node:stream').Duplex) => {
-    const pending = (socket as { _httpMessage?: http.ServerResponse })._httpMessage;
-    if (err.code === 'ECONNRESET' || !socket.writable || pending?.headersSent) {
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
       return;
     }
-    const [status, code]: [number, ErrorCode] =
-      err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'BAD_REQUEST'] : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'BAD_REQUEST'] : [400, 'BAD_REQUEST'];
-    const body = JSON.stringify({ ok: false, error: new DomainError(code).toBody() });
-    socket.end(
-      `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-dinghuo-error: ${code}\r\nconnection: close\r\n\r\n${body}`,
-    );
+    const pending = (socket as { _httpMessage?: http.ServerResponse })._httpMessage;
+    if (pending && !pending.writableEnded) {
+      if (!pending.req.complete && !pending.headersSent) {
+        // The body of the request being handled is malformed (or cut short): answer it, then close.
+        sendError(pending, 400, 'BAD_REQUEST', { connection: 'close' });
+        return;
+      }
+      // Garbage after a request whose answer is on its way: finish that answer, then close.
+      pending.shouldKeepAlive = false;
+      pending.on('finish', () => socket.end());
+      return;
+    }
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    refuseOnSocket(socket, status, 'BAD_REQUEST');
   });
+  // Node answers these itself when nobody listens (CONNECT and an Upgrade by closing the socket,
+  // an unknown Expect by a bare 417): the runtime offers none of them.
+  server.on('connect', (_req: http.IncomingMessage, socket: Duplex) => refuseOnSocket(socket, 405, 'METHOD_NOT_ALLOWED'));
+  server.on('upgrade', (_req: http.IncomingMessage, socket: Duplex) => refuseOnSocket(socket, 400, 'BAD_REQUEST'));
+  server.on('checkExpectation', (_req: http.IncomingMessage, res: http.ServerResponse) => sendError(res, 417, 'BAD_REQUEST', { connection: 'close' }));
 
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve));
   const address = server.address();
