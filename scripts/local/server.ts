@@ -1,7 +1,8 @@
 /**
  * The local runtime: one process on 127.0.0.1 that serves the cloud functions over HTTP (for
  * the H5 build), runs them against the embedded database, runs their timers, serves the H5
- * build and a few local-only pages (demo sign-in, the message recorder).
+ * build and a few local-only pages (demo sign-in; the message recorder, for the signed-in admin).
+ * Every request it cannot take gets a typed 4xx (README: Answers); INTERNAL only for a bug.
  *
  * Identity: a person picks a demo identity on the sign-in screen; the runtime keeps the session
  * and builds the function's trusted context (WX_OPENID) from it, as Cloudbase does from WeChat's

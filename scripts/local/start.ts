@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     if (r.status !== 0) process.exit(r.status ?? 1);
   }
   const rt = await startLocalRuntime({ dataDir, port, h5Dir });
-  console.log(`\n订货通 本地运行中 (local runtime up)\n  App:        ${rt.url}/\n  消息记录:   ${rt.url}/local/outbox\n  Data dir:   ${dataDir}\n`);
+  console.log(`\n订货通 本地运行中 (local runtime up)\n  App:        ${rt.url}/\n  消息记录:   ${rt.url}/local/outbox （本地页面，需管理员登录）\n  Data dir:   ${dataDir}\n`);
   const stop = () => rt.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
