@@ -257,7 +257,8 @@ describe('send failures never block, delay or undo the status change', () => {
     sender.gate = new Promise<void>((r) => (release = r));
     const running = tick(); // stuck inside send()
 
-    await new Promise((r) => setTimeout(r, 20));
+    // Wait for the send to start (not a fixed pause: a loaded machine may take longer than one).
+    for (const until = Date.now() + 10_000; sender.calls.length === 0 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 5));
     expect(sender.calls).toHaveLength(1);
     clock += 1000;
     const next = await changeStatus(rt.store, merch, order._id, 'ready_to_ship', clock, { note: '备货完成' });

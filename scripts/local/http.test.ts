@@ -391,5 +391,5 @@ describe('generated requests (fast-check) over raw HTTP', () => {
     expect(statuses.size).toBeGreaterThanOrEqual(5);
     // and the server still serves
     expect((await fetch(`${rt.url}/api/local/identities`)).status).toBe(200);
-  });
+  }, 240_000);
 });

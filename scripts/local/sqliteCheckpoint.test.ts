@@ -35,7 +35,10 @@ test('the main connection does not checkpoint; the worker copies the WAL into th
     expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
     await writeStock(store, 300);
     let copied = 0;
-    for (let attempt = 0; attempt < 50 && copied < 300; attempt++) {
+    // The worker checkpoints every 200 ms once it has started; on a loaded machine starting it
+    // (a thread that loads better-sqlite3) alone can take seconds: wait up to 30 s, not 5.
+    const deadline = Date.now() + 30_000;
+    for (let attempt = 0; Date.now() < deadline && copied < 300; attempt++) {
       await sleep(100);
       // The database file alone (without its WAL), copied aside, holds what was checkpointed.
       const snapshot = path.join(dir, `snapshot-${attempt}.sqlite`);

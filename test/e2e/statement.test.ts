@@ -22,10 +22,18 @@ async function openStatement(openid: string, via: 'me' | 'url' = 'me'): Promise<
   // Signing in lands on the home tab; come back to 我的 through the tab bar.
   await page.waitForURL((u) => !u.hash.includes('pages/me'), { timeout: 30_000 });
   await page.locator('.tab-bar__item--active:not([data-tab="me"]):visible').waitFor({ timeout: 30_000 });
-  await page.waitForTimeout(300);
-  await page.locator('.tab-bar__item[data-tab="me"]:visible').click();
+  // The tab switch after sign-in may still be settling (seconds on a loaded machine), and a tap on
+  // 我的 during it can be lost: tap until 我的 shows its link, instead of a fixed pause.
   const link = page.locator('[data-testid=open-statement]:visible');
-  await link.waitFor({ timeout: 30_000 });
+  for (let attempt = 1; ; attempt++) {
+    await page.locator('.tab-bar__item[data-tab="me"]:visible').click();
+    try {
+      await link.waitFor({ timeout: 5_000 });
+      break;
+    } catch (e) {
+      if (attempt >= 6) throw e;
+    }
+  }
   await link.click();
   await page.locator('[data-testid=statement]').waitFor({ timeout: 30_000 });
   return page;

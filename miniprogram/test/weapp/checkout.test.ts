@@ -49,8 +49,9 @@ test('checkout submits once on a double tap, then asks for message consent on th
   expect(submits[0]!.input.requestId).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
   expect(h.storage.get('dinghuo.cart.v1')).toEqual([]);
 
+  // The order screen prefetches the templates; the tap needs no pause after it (the consent call
+  // awaits the same prefetch).
   await waitFor(() => h.calls.some((c) => c.name === 'subscription' && c.action === 'templates'));
-  await new Promise((r) => setTimeout(r, 50));
   page.querySelector('.card .btn-primary').dispatchEvent('tap');
   await waitFor(() => text().includes('已订阅'));
   expect(asked).toEqual([['TMPL_ORDER_STATUS']]);

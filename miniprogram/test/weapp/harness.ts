@@ -145,7 +145,11 @@ export function setupWeapp(backend: Backend): Harness {
   };
 }
 
-export async function waitFor<T>(fn: () => T | null | undefined | false, timeoutMs = 5000): Promise<T> {
+/**
+ * Polls until `fn` holds. The default is generous on purpose: a render under load (a build beside
+ * the tests on a 2-core machine) takes seconds, and a passing wait returns as soon as it holds.
+ */
+export async function waitFor<T>(fn: () => T | null | undefined | false, timeoutMs = 20_000): Promise<T> {
   const start = Date.now();
   let last: unknown;
   for (;;) {
