@@ -28,6 +28,8 @@ export interface LocalRuntimeOptions {
   host?: string;
   /** Directory of the H5 build to serve at /. */
   h5Dir?: string | null;
+  /** Directory of the back office build (admin/dist) to serve at /admin/. */
+  adminDir?: string | null;
   seed?: boolean;
   /** Timer-triggered functions and their intervals; 0 disables timers (tests drive them). */
   timers?: Record<string, number> | false;
@@ -151,6 +153,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       if (req.method === 'GET' && p === '/api/local/outbox') {
         return sendJson(res, 200, await store.find('sentMessages', {}, { orderBy: [['at', 'desc']], limit: 200 }));
       }
+      if (req.method === 'GET' && (p === '/admin' || p.startsWith('/admin/'))) return serveAdmin(opts.adminDir ?? null, p, res);
       if (req.method === 'GET' && h5Dir) return serveStatic(h5Dir, p, res);
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
       res.end('not found');
@@ -218,4 +221,31 @@ function serveStatic(root: string, urlPath: string, res: http.ServerResponse): v
     'cache-control': ext === '.html' ? 'no-cache' : 'public, max-age=3600',
   });
   fs.createReadStream(file).pipe(res);
+}
+
+// --- the back office (管理后台) at /admin/ -------------------------------------------------------
+
+/**
+ * Serves the back office build (admin/dist, built with base '/admin/') at /admin/: its files as
+ * they are, every other path the app's index.html (a single-page app with its own routes).
+ */
+function serveAdmin(adminDir: string | null, urlPath: string, res: http.ServerResponse): void {
+  if (urlPath === '/admin') {
+    res.writeHead(301, { location: '/admin/' });
+    res.end();
+    return;
+  }
+  if (!adminDir || !fs.existsSync(path.join(adminDir, 'index.html'))) {
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('管理后台未构建：请运行 npm run build:admin (back office build missing)');
+    return;
+  }
+  const rel = urlPath.slice('/admin'.length) || '/';
+  // a missing asset is a 404, not the app shell (a stale tab asking for an old chunk must fail loudly)
+  if (rel.startsWith('/assets/') && !fs.existsSync(path.join(adminDir, path.normalize(decodeURIComponent(rel)).replace(/^(\.\.[/\\])+/, '')))) {
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('not found');
+    return;
+  }
+  serveStatic(adminDir, rel, res);
 }

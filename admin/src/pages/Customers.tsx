@@ -1,0 +1,3 @@
+export default function Customers() {
+  return <div>Customers</div>;
+}

@@ -1,0 +1,3 @@
+export default function DeliveryNote() {
+  return <div>DeliveryNote</div>;
+}

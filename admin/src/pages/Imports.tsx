@@ -1,0 +1,3 @@
+export default function Imports() {
+  return <div>Imports</div>;
+}

@@ -1,0 +1,3 @@
+export default function OrderDetail() {
+  return <div>OrderDetail</div>;
+}

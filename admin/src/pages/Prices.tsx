@@ -1,0 +1,3 @@
+export default function Prices() {
+  return <div>Prices</div>;
+}

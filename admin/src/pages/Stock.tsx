@@ -1,0 +1,3 @@
+export default function Stock() {
+  return <div>Stock</div>;
+}
