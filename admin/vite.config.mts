@@ -5,10 +5,11 @@
  * functions (no business rule is written twice).
  */
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
-const here = __dirname;
+const here = path.dirname(fileURLToPath(import.meta.url));
 
 export default defineConfig({
   root: here,
