@@ -10,6 +10,7 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import crypto from 'node:crypto';
 import { DomainError, type Result } from '@dinghuo/shared';
 import { SqliteStore } from './sqliteStore';
@@ -20,6 +21,7 @@ import { loadConfig, type AppConfig } from '../../cloudfunctions/_lib/config';
 import type { Store } from '../../cloudfunctions/_lib/data/store';
 import { grantLocalConsent, renderOutboxPage } from './outboxPage';
 import { createRecorderSender, type MessageSender } from '../../cloudfunctions/_lib/senders';
+import { createLocalStorage, localFilePath, type FileStorage } from '../../cloudfunctions/_lib/storage';
 
 export interface LocalRuntimeOptions {
   dataDir: string;
@@ -39,12 +41,16 @@ export interface LocalRuntimeOptions {
   quiet?: boolean;
   /** Where subscription messages go; default: the recorder (sentMessages, GET /local/outbox). */
   sender?: MessageSender;
+  /** Where uploaded files (product images) are kept; default <dataDir>/files (a temp dir for ':memory:'). */
+  filesDir?: string;
 }
 
 export interface LocalRuntime {
   url: string;
   port: number;
   store: SqliteStore;
+  /** The local file storage (served at GET /files/<name>). */
+  filesDir: string;
   functions: Map<string, FunctionMain>;
   /** Calls a function as the given openid (null: no identity), exactly as HTTP would. */
   invoke(name: string, event: unknown, openid: string | null): Promise<Result<unknown>>;
@@ -61,12 +67,16 @@ const MIME: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
   '.png': 'image/png',
   '.jpg': 'image/jpeg',
+  '.webp': 'image/webp',
   '.svg': 'image/svg+xml',
   '.json': 'application/json; charset=utf-8',
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
   '.ttf': 'font/ttf',
 };
+
+/** Largest function call body: a 4 MB spreadsheet as base64 in JSON, with room to spare. */
+const FUNCTION_BODY_LIMIT = 8 * 1024 * 1024;
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -85,11 +95,17 @@ async function readBody(req: http.IncomingMessage, limit = 2 * 1024 * 1024): Pro
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export function contextFor(openid: string | null, store: Store, now?: number, config?: AppConfig, sender?: MessageSender) {
+export function contextFor(openid: string | null, store: Store, now?: number, config?: AppConfig, sender?: MessageSender, storage?: FileStorage) {
   return {
     request_id: crypto.randomUUID(),
     environ: openid ? `WX_OPENID=${openid};WX_APPID=local-dinghuo;TCB_ENV=local` : 'WX_APPID=local-dinghuo;TCB_ENV=local',
-    dinghuoLocal: { store, ...(now !== undefined ? { now } : {}), ...(config ? { config } : {}), ...(sender ? { sender } : {}) },
+    dinghuoLocal: {
+      store,
+      ...(now !== undefined ? { now } : {}),
+      ...(config ? { config } : {}),
+      ...(sender ? { sender } : {}),
+      ...(storage ? { storage } : {}),
+    },
   };
 }
 
@@ -104,11 +120,14 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   const clock = opts.now ?? Date.now;
   const sender = opts.sender ?? createRecorderSender(store, clock);
   const log = opts.quiet ? () => undefined : (...a: unknown[]) => console.log(...a);
+  const filesDir =
+    opts.filesDir ?? (opts.dataDir === ':memory:' ? fs.mkdtempSync(path.join(os.tmpdir(), 'dinghuo-files-')) : path.join(opts.dataDir, 'files'));
+  const storage = createLocalStorage(filesDir);
 
   const invoke = async (name: string, event: unknown, openid: string | null): Promise<Result<unknown>> => {
     const main = functions.get(name);
     if (!main) return { ok: false, error: new DomainError('UNKNOWN_ACTION', '云函数不存在').toBody() };
-    return main(event, contextFor(openid, store, clock(), config, sender));
+    return main(event, contextFor(openid, store, clock(), config, sender, storage));
   };
   const tick = (name: string) => invoke(name, { Type: 'Timer', TriggerName: 'local', Time: new Date(clock()).toISOString() }, null);
 
@@ -124,7 +143,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
         const openid = sessions.get(token) ?? null;
         let event: unknown;
         try {
-          event = JSON.parse((await readBody(req)) || '{}');
+          // Room for the back office's uploads (images ≤ 2 MB, spreadsheets ≤ 4 MB, as base64).
+          event = JSON.parse((await readBody(req, FUNCTION_BODY_LIMIT)) || '{}');
         } catch {
           return sendJson(res, 200, { ok: false, error: new DomainError('VALIDATION_FAILED').toBody() });
         }
@@ -154,6 +174,17 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
         return sendJson(res, 200, await store.find('sentMessages', {}, { orderBy: [['at', 'desc']], limit: 200 }));
       }
       if (req.method === 'GET' && (p === '/admin' || p.startsWith('/admin/'))) return serveAdmin(opts.adminDir ?? null, p, res);
+      // Stored files (product images uploaded in the back office): GET /files/<folder>/<hash>.<ext>.
+      if (req.method === 'GET' && p.startsWith('/files/')) {
+        const file = localFilePath(filesDir, decodeURIComponent(p.slice('/files/'.length)));
+        if (!file || !fs.existsSync(file)) {
+          res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+          return res.end('not found');
+        }
+        // Names are content hashes: a name never changes content.
+        res.writeHead(200, { 'content-type': MIME[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'public, max-age=31536000, immutable' });
+        return fs.createReadStream(file).pipe(res);
+      }
       if (req.method === 'GET' && h5Dir) return serveStatic(h5Dir, p, res);
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
       res.end('not found');
@@ -192,6 +223,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     url: `http://127.0.0.1:${port}`,
     port,
     store,
+    filesDir,
     functions,
     invoke,
     tick,
