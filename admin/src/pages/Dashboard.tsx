@@ -17,7 +17,7 @@ function charts(d: DashboardView): { byDay: ChartOption; byCustomer: ChartOption
   return {
     byDay: {
       tooltip: { trigger: 'axis' },
-      legend: { data: ['订单数', '金额（元）'] },
+      legend: { top: 0, data: ['订单数', '金额（元）'] },
       grid: { left: 50, right: 60, top: 40, bottom: 30 },
       xAxis: { type: 'category', data: d.byDay.map((x) => x.date.slice(5)) },
       yAxis: [{ type: 'value', name: '单' }, { type: 'value', name: '元' }],
