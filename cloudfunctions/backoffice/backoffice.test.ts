@@ -150,6 +150,8 @@ describe('products and images', () => {
     const catalog = data<Page<CatalogItem>>(await rt.invoke('catalog', { action: 'list', input: { keyword: 'SZ-300' } }, HUALIAN));
     expect(catalog.items).toHaveLength(1);
     expect(catalog.items[0]!.imageUrl).toBe(img.url);
+    const quote = data<Quote>(await rt.invoke('catalog', { action: 'quote', input: { lines: [{ skuId: 'sku_SZ-300', unit: 'case', count: 1 }] } }, HUALIAN));
+    expect(quote.lines[0]!.imageUrl).toBe(img.url);
 
     const rows = await ok<Page<BackofficeProductRow>>(ADMIN, 'products', { keyword: '山楂' });
     expect(rows.items.map((r) => [r.code, r.imageUrl, r.categoryName])).toEqual([

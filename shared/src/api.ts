@@ -115,6 +115,8 @@ export interface QuoteLine {
   unitPriceFen: number;
   amountFen: number;
   available: number;
+  /** The SKU's image, when it has one (as CatalogItem.imageUrl). */
+  imageUrl?: string;
   /** Why this line cannot be ordered as it is, if so. */
   error: { code: ErrorCode; message: string } | null;
 }
