@@ -9,6 +9,7 @@
 import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/server';
 import { seedDemo } from '../../scripts/local/seed';
 import { orderIdFor } from '../_lib/services/orders';
+import { main as backofficeMain } from './index';
 import type {
   BackofficeCustomerDetail,
   BackofficeCustomerRow,
@@ -459,5 +460,42 @@ describe('dashboard and reports', () => {
     expect(bytes.subarray(0, 2).toString()).toBe('PK');
     expect(x.bytes).toBe(bytes.length);
     expect(code(await bo(WANG, 'monthlyReportXlsx', { month: '2026-03' }))).toBe('FORBIDDEN');
+  });
+});
+
+describe('signed in from a browser on Cloudbase (web sign-in)', () => {
+  // What Cloudbase puts in the context of a call from a browser signed in with Cloudbase's web
+  // sign-in: the end user's uid (TCB_UUID), no WX_OPENID.
+  const webContext = (vars: Record<string, string>) => ({ environment: JSON.stringify({ TCB_ENV: 'env-1', ...vars }), dinghuoLocal: { store: rt.store, now: clock } });
+
+  it('is the staff member whose users document is tcb:<uid>; anonymous web users and payload claims are nobody', async () => {
+    await rt.store.set('users', { _id: 'tcb:uid-zhao', role: 'admin', staffId: 'stf_admin', name: '赵总' });
+    const refsResult = data<BackofficeRefs>(await backofficeMain({ action: 'refs', input: {} }, webContext({ TCB_UUID: 'uid-zhao' })));
+    expect(refsResult.me).toEqual({ staffId: 'stf_admin', name: '赵总', role: 'admin' });
+    expect(code(await backofficeMain({ action: 'refs', input: {} }, webContext({ TCB_UUID: 'uid-zhao', TCB_ISANONYMOUS_USER: 'true' })))).toBe('UNAUTHENTICATED');
+    expect(code(await backofficeMain({ action: 'refs', input: {} }, webContext({ TCB_UUID: 'uid-stranger' })))).toBe('NOT_BOUND');
+    expect(code(await backofficeMain({ action: 'refs', input: { openid: 'demo-admin' }, openid: 'demo-admin' } as never, webContext({})))).toBe('UNAUTHENTICATED');
+  });
+
+  it('lets an admin grant and revoke a browser sign-in for a staff member', async () => {
+    const asWeb = (action: string, input: object = {}) => backofficeMain({ action, input }, webContext({ TCB_UUID: 'uid-wang' }));
+    // Before: the browser user is nobody; whoami tells it the id to give the admin.
+    expect(code(await asWeb('refs'))).toBe('NOT_BOUND');
+    const me = data<{ openid: string; role: null }>(await rt.functions.get('auth')!({ action: 'whoami', input: {} }, webContext({ TCB_UUID: 'uid-wang' })));
+    expect(me).toMatchObject({ openid: 'tcb:uid-wang', role: null });
+
+    expect(code(await bo(WANG, 'grantStaffLogin', { loginId: 'tcb:uid-wang', staffId: 'stf_wang' }))).toBe('FORBIDDEN');
+    const logins = await ok<{ loginId: string; staffId: string; kind: string }[]>(ADMIN, 'grantStaffLogin', { loginId: 'tcb:uid-wang', staffId: 'stf_wang' });
+    expect(logins.filter((l) => l.staffId === 'stf_wang').map((l) => [l.loginId, l.kind])).toEqual([
+      [WANG, 'wechat'],
+      ['tcb:uid-wang', 'web'],
+    ]);
+    // Now the browser user is 王敏, with his scope.
+    expect(data<BackofficeRefs>(await asWeb('refs')).me).toEqual({ staffId: 'stf_wang', name: '王敏', role: 'merchandiser' });
+    expect(code(await asWeb('customer', { customerId: 'cus_xinda' }))).toBe('NOT_FOUND');
+    expect(code(await bo(ADMIN, 'grantStaffLogin', { loginId: HUALIAN, staffId: 'stf_wang' }))).toBe('ALREADY_BOUND');
+    expect(code(await bo(ADMIN, 'revokeStaffLogin', { loginId: ADMIN }))).toBe('FORBIDDEN');
+    await ok(ADMIN, 'revokeStaffLogin', { loginId: 'tcb:uid-wang' });
+    expect(code(await asWeb('refs'))).toBe('NOT_BOUND');
   });
 });

@@ -122,6 +122,17 @@ export const BackofficeInputs = {
   /** Creates or renames a category (admin). */
   saveCategory: z.object({ _id: Id.optional(), name: RequiredText(40), sort: z.number().int().min(0).max(10000).default(0) }),
 
+  /**
+   * Sign-ins (users documents) of staff: the WeChat users of the 跟单 tab and the browser
+   * sign-ins of the back office on Cloudbase (`tcb:<uid>`, shown to an unbound browser user by
+   * auth.whoami as its openid). Admin only.
+   */
+  staffLogins: z.object({}),
+  /** Lets a sign-in act as a staff member (admin): its role is the staff member's. */
+  grantStaffLogin: z.object({ loginId: z.string().trim().min(1).max(128), staffId: Id }),
+  /** Removes a staff member's sign-in (admin); an admin cannot remove its own. */
+  revokeStaffLogin: z.object({ loginId: z.string().trim().min(1).max(128) }),
+
   // --- products and SKUs -----------------------------------------------------------------------
   /** SKU rows for the product table, in code order; keyword matches code, name, spec. */
   products: PageInput.extend({
@@ -491,8 +502,20 @@ export interface DashboardView {
   totals: { orderCount: number; orderedFen: number; shippedFen: number; paidFen: number };
 }
 
+export interface StaffLogin {
+  loginId: string;
+  staffId: string;
+  staffName: string;
+  role: 'admin' | 'merchandiser';
+  /** 'web': a Cloudbase browser sign-in (tcb:<uid>); 'wechat': a WeChat user. */
+  kind: 'web' | 'wechat';
+}
+
 export interface BackofficeOutputs {
   refs: BackofficeRefs;
+  staffLogins: StaffLogin[];
+  grantStaffLogin: StaffLogin[];
+  revokeStaffLogin: StaffLogin[];
   saveLevel: CustomerLevel;
   saveCategory: Category;
   products: Page<BackofficeProductRow>;

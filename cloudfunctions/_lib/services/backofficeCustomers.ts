@@ -24,13 +24,56 @@ import {
   type Page,
   type Sku,
   type Stock,
+  type StaffLogin,
   type StockMovement,
 } from '@dinghuo/shared';
 import { findAll, type Filter, type Store } from '../data/store';
-import { requireAdmin, requireStaff } from '../identity';
+import { requireAdmin, requireStaff, WEB_USER_PREFIX } from '../identity';
 import { loadScopedCustomer, staffScope } from './followup';
 import { randomInvitationCode } from './importer';
 import { pageOf, skuKeywordFilter, type In } from './backofficeCatalog';
+
+// --- staff sign-ins ---------------------------------------------------------------------------
+
+export async function staffLogins(store: Store, caller: Caller): Promise<StaffLogin[]> {
+  requireAdmin(caller);
+  const [users, staff] = await Promise.all([
+    findAll(store, 'users', { role: { $in: ['admin', 'merchandiser'] } }),
+    findAll(store, 'staff', {}),
+  ]);
+  const byId = new Map(staff.map((s) => [s._id, s]));
+  return users
+    .filter((u) => u.staffId && byId.has(u.staffId))
+    .map((u) => {
+      const s = byId.get(u.staffId!)!;
+      return { loginId: u._id, staffId: s._id, staffName: s.name, role: s.role, kind: u._id.startsWith(WEB_USER_PREFIX) ? ('web' as const) : ('wechat' as const) };
+    })
+    .sort((a, b) => (a.staffId === b.staffId ? (a.loginId < b.loginId ? -1 : 1) : a.staffId < b.staffId ? -1 : 1));
+}
+
+export async function grantStaffLogin(store: Store, caller: Caller, input: In<'grantStaffLogin'>, now: number): Promise<StaffLogin[]> {
+  requireAdmin(caller);
+  const staff = await store.get('staff', input.staffId);
+  if (!staff) throw new DomainError('NOT_FOUND');
+  await store.transaction(async (tx) => {
+    const existing = await tx.get('users', input.loginId);
+    // A customer's WeChat user stays a customer: unbind it first.
+    if (existing && existing.role === 'customer') throw new DomainError('ALREADY_BOUND', '该账号已绑定客户，请先解绑');
+    await tx.set('users', { _id: input.loginId, role: staff.role, staffId: staff._id, name: staff.name, boundAt: now });
+  });
+  return staffLogins(store, caller);
+}
+
+export async function revokeStaffLogin(store: Store, caller: Caller, input: In<'revokeStaffLogin'>): Promise<StaffLogin[]> {
+  const admin = requireAdmin(caller);
+  if (input.loginId === admin.openid) throw new DomainError('FORBIDDEN', '不能移除自己的登录');
+  await store.transaction(async (tx) => {
+    const user = await tx.get('users', input.loginId);
+    if (!user || user.role === 'customer') throw new DomainError('NOT_FOUND');
+    await tx.remove('users', user._id);
+  });
+  return staffLogins(store, caller);
+}
 
 // --- customers -------------------------------------------------------------------------------
 
