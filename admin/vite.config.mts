@@ -29,11 +29,11 @@ export default defineConfig({
     outDir: path.resolve(here, 'dist'),
     emptyOutDir: true,
     chunkSizeWarningLimit: 1500,
+    sourcemap: process.env.DINGHUO_ADMIN_SOURCEMAP === '1',
     rollupOptions: {
       output: {
         manualChunks(id: string) {
           if (id.includes('node_modules/echarts') || id.includes('node_modules/zrender')) return 'echarts';
-          if (id.includes('node_modules/antd') || id.includes('node_modules/@ant-design') || id.includes('node_modules/@rc-component')) return 'antd';
           if (id.includes('node_modules/react') || id.includes('node_modules/scheduler')) return 'react';
           return undefined;
         },

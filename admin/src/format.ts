@@ -1,5 +1,9 @@
-/** Display helpers; money and dates come from shared/ (one formatFen, Shanghai business dates). */
-import { formatFen, formatShortDateTime } from '@dinghuo/shared';
+/**
+ * Display helpers; money and dates come from shared/ (one formatFen, Shanghai business dates),
+ * from its zod-free modules (fen, time, labels) so the first page load does not evaluate zod.
+ */
+import { formatFen } from '@dinghuo/shared/fen';
+import { formatShortDateTime } from '@dinghuo/shared/time';
 import { ORDER_STATUS_LABELS, type OrderStatus } from '@dinghuo/shared/labels';
 
 export { formatFen };
@@ -20,7 +24,7 @@ export const STATUS_COLORS: Record<OrderStatus, string> = {
 };
 
 /** "12.34" (yuan, as typed in a form) → fen; shared parseYuanToFen does the rounding rule. */
-export { parseYuanToFen } from '@dinghuo/shared';
+export { parseYuanToFen } from '@dinghuo/shared/fen';
 
 /** Triggers a browser download of a base64 file. */
 export function downloadBase64(fileName: string, contentType: string, base64: string): void {

@@ -2,13 +2,14 @@
  * The one typed client of the back office. Every call is `{ action, input }` to a cloud function
  * named in the shared contract (shared/src/api.ts: ApiInputs / ApiOutputs, which include the
  * `backoffice` function), so inputs and outputs are inferred from shared/ and checked by tsc.
- * Inputs are parsed with the same zod schemas the functions use before they are sent (a bad form
- * shows the function's own Chinese message without a round trip); the function parses again.
+ * The function parses every input with the shared zod schema and answers VALIDATION_FAILED with
+ * Chinese messages (error.details.issues); the client does not load the schemas itself, so zod
+ * and the contract's schemas stay off the first page load (they cost more CPU than the board).
  *
  * Transport: the local runtime's HTTP API (POST /api/fn/<name> with the sign-in token). On
  * Cloudbase the same call goes through the Web SDK's callFunction (see README: 管理后台).
  */
-import { ApiInputs, type ActionInput, type ActionName, type ActionOutput, type FunctionName } from '@dinghuo/shared/api';
+import type { ActionInput, ActionName, ActionOutput, FunctionName } from '@dinghuo/shared/api';
 import { getToken } from './session';
 
 export const NETWORK_ERROR_MESSAGE = '网络异常，请稍后重试';
@@ -68,17 +69,6 @@ function unwrap(result: unknown): unknown {
 }
 
 export async function call<F extends FunctionName, A extends ActionName<F>>(fn: F, action: A, input: ActionInput<F, A>): Promise<ActionOutput<F, A>> {
-  const schema = (ApiInputs[fn] as Record<string, { safeParse(v: unknown): { success: boolean; error?: { issues: { message: string; path: PropertyKey[] }[] } } }>)[action];
-  if (schema) {
-    const parsed = schema.safeParse(input);
-    if (!parsed.success) {
-      const issues = parsed.error?.issues ?? [];
-      const first = issues[0];
-      throw new ApiError('VALIDATION_FAILED', first ? first.message : '提交的信息有误，请检查后重试', {
-        issues: issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
-      });
-    }
-  }
   let result: unknown;
   try {
     result = await transport(fn, action, input);
@@ -93,8 +83,12 @@ export function bo<A extends ActionName<'backoffice'>>(action: A, input: ActionI
   return call('backoffice', action, input);
 }
 
+/** The message to show: the first field issue of a VALIDATION_FAILED (it says what is wrong), else the error's. */
 export function errorMessage(e: unknown): string {
-  if (e instanceof ApiError) return e.message;
+  if (e instanceof ApiError) {
+    const issue = (e.details as { issues?: { path: string; message: string }[] } | undefined)?.issues?.[0];
+    return e.code === 'VALIDATION_FAILED' && issue ? `${e.message}：${issue.message}` : e.message;
+  }
   if (e instanceof Error && e.message) return e.message;
   return NETWORK_ERROR_MESSAGE;
 }

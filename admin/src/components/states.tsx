@@ -44,12 +44,21 @@ export interface AsyncState<T> {
   reload: () => void;
 }
 
-/** Runs `load` when deps change; the newest answer wins (an older, slower one is dropped). */
-export function useApi<T>(load: () => Promise<T>, deps: DependencyList): AsyncState<T> {
-  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({ data: undefined, error: null, loading: true });
+/**
+ * Runs `load` when deps change; the newest answer wins (an older, slower one is dropped).
+ * `initial`: data already at hand (e.g. prefetched while the app booted), shown on the first
+ * render without a load.
+ */
+export function useApi<T>(load: () => Promise<T>, deps: DependencyList, initial?: T): AsyncState<T> {
+  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({ data: initial, error: null, loading: initial === undefined });
   const seq = useRef(0);
   const [tick, setTick] = useState(0);
+  const skipFirst = useRef(initial !== undefined);
   useEffect(() => {
+    if (skipFirst.current) {
+      skipFirst.current = false;
+      return;
+    }
     const mine = ++seq.current;
     setState((s) => ({ ...s, loading: true, error: null }));
     load().then(

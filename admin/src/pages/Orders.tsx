@@ -11,7 +11,8 @@ import type { ColumnsType } from 'antd/es/table';
 import dayjs from 'dayjs';
 import { ORDER_STATUSES, type OrderStatus } from '@dinghuo/shared/labels';
 import type { BoardOrder, BulkConfirmResult } from '@dinghuo/shared/backofficeApi';
-import { MAX_BULK_ORDERS } from '@dinghuo/shared/backofficeApi';
+import type { ActionInput } from '@dinghuo/shared/api';
+import type { Page } from '@dinghuo/shared/ids';
 import { bo, errorMessage } from '../api/client';
 import { EmptyState, ErrorState, LoadingState, useApi } from '../components/states';
 import { useSession } from '../session';
@@ -19,9 +20,11 @@ import { dateTime, fen, statusLabel, STATUS_COLORS } from '../format';
 
 const PAGE_SIZE = 20;
 
-function useFilters() {
-  const [params, setParams] = useSearchParams();
-  const filters = {
+type BoardInput = ActionInput<'backoffice', 'orders'>;
+type BoardPage = Page<BoardOrder>;
+
+function filtersOf(params: URLSearchParams) {
+  return {
     status: (params.get('status') || undefined) as OrderStatus | undefined,
     customerId: params.get('customerId') || undefined,
     merchandiserId: params.get('merchandiserId') || undefined,
@@ -30,6 +33,43 @@ function useFilters() {
     orderNo: params.get('orderNo') || undefined,
     page: Number(params.get('page') || 1),
   };
+}
+
+function boardInput(f: ReturnType<typeof filtersOf>): BoardInput {
+  return {
+    page: f.page,
+    pageSize: PAGE_SIZE,
+    ...(f.status ? { status: f.status } : {}),
+    ...(f.customerId ? { customerId: f.customerId } : {}),
+    ...(f.merchandiserId ? { merchandiserId: f.merchandiserId } : {}),
+    ...(f.from ? { from: f.from } : {}),
+    ...(f.to ? { to: f.to } : {}),
+    ...(f.orderNo ? { orderNo: f.orderNo } : {}),
+  };
+}
+
+/**
+ * The board's first page, asked for while the app boots (main.tsx calls this when the app opens
+ * on /orders), so the request runs beside the sign-in check instead of after it.
+ */
+let prefetched: { key: string; value?: BoardPage; promise: Promise<BoardPage> } | null = null;
+export function prefetchBoard(search: string): void {
+  const input = boardInput(filtersOf(new URLSearchParams(search)));
+  const key = JSON.stringify(input);
+  const promise = bo('orders', input);
+  const entry: NonNullable<typeof prefetched> = { key, promise };
+  promise.then((v) => (entry.value = v), () => undefined);
+  prefetched = entry;
+}
+function takePrefetched(input: BoardInput): NonNullable<typeof prefetched> | null {
+  const p = prefetched;
+  prefetched = null;
+  return p && p.key === JSON.stringify(input) ? p : null;
+}
+
+function useFilters() {
+  const [params, setParams] = useSearchParams();
+  const filters = filtersOf(params);
   const set = (patch: Partial<Record<keyof typeof filters, string | number | undefined>>) => {
     const next = new URLSearchParams(params);
     for (const [k, v] of Object.entries(patch)) {
@@ -51,19 +91,14 @@ export default function OrdersPage() {
   const [bulkResult, setBulkResult] = useState<BulkConfirmResult | null>(null);
   const [customerKeyword, setCustomerKeyword] = useState('');
 
+  const [early] = useState(() => takePrefetched(boardInput(f)));
   const board = useApi(
-    () =>
-      bo('orders', {
-        page: f.page,
-        pageSize: PAGE_SIZE,
-        ...(f.status ? { status: f.status } : {}),
-        ...(f.customerId ? { customerId: f.customerId } : {}),
-        ...(f.merchandiserId ? { merchandiserId: f.merchandiserId } : {}),
-        ...(f.from ? { from: f.from } : {}),
-        ...(f.to ? { to: f.to } : {}),
-        ...(f.orderNo ? { orderNo: f.orderNo } : {}),
-      }),
+    () => {
+      const input = boardInput(f);
+      return early && early.key === JSON.stringify(input) && !early.value ? early.promise : bo('orders', input);
+    },
     [f.page, f.status, f.customerId, f.merchandiserId, f.from, f.to, f.orderNo],
+    early?.value,
   );
   const customers = useApi(() => bo('customers', { page: 1, pageSize: 50, ...(customerKeyword ? { keyword: customerKeyword } : {}) }), [customerKeyword]);
   const merchandisers = refs.staff.filter((s) => s.role === 'merchandiser');
@@ -177,7 +212,7 @@ export default function OrdersPage() {
           dataSource={page.items}
           rowSelection={{
             selectedRowKeys: selected,
-            onChange: (keys) => setSelected((keys as string[]).slice(0, MAX_BULK_ORDERS)),
+            onChange: (keys) => setSelected(keys as string[]),
             getCheckboxProps: (o) => ({ disabled: o.status !== 'submitted', name: o.orderNo }),
           }}
           pagination={{
