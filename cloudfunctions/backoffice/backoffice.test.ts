@@ -499,3 +499,21 @@ describe('signed in from a browser on Cloudbase (web sign-in)', () => {
     expect(code(await asWeb('refs'))).toBe('NOT_BOUND');
   });
 });
+
+describe('the demo seed', () => {
+  it('gives a few products images, served by the local runtime and shown in the catalog', async () => {
+    const seeded = await startLocalRuntime({ dataDir: ':memory:', timers: false, quiet: true });
+    try {
+      const list = data<Page<CatalogItem>>(await seeded.invoke('catalog', { action: 'list', input: { pageSize: 100 } }, HUALIAN));
+      const withImage = list.items.filter((i) => i.imageUrl);
+      expect(withImage.length).toBeGreaterThanOrEqual(5);
+      const res = await fetch(seeded.url + withImage[0]!.imageUrl!);
+      expect(res.status).toBe(200);
+      const png = Buffer.from(await res.arrayBuffer());
+      expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+      expect(png.readUInt32BE(16)).toBe(96); // IHDR width
+    } finally {
+      await seeded.close();
+    }
+  });
+});

@@ -15,6 +15,7 @@ import crypto from 'node:crypto';
 import { DomainError, type Result } from '@dinghuo/shared';
 import { SqliteStore } from './sqliteStore';
 import { isSeeded, seedDemo, DEMO_IDENTITIES } from './seed';
+import { seedDemoImages } from './seedImages';
 import { backfillSkuVisibility } from '../../cloudfunctions/_lib/services/catalog';
 import { loadFunctions, type FunctionMain } from './functions';
 import { loadConfig, type AppConfig } from '../../cloudfunctions/_lib/config';
@@ -111,7 +112,13 @@ export function contextFor(openid: string | null, store: Store, now?: number, co
 
 export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<LocalRuntime> {
   const store = new SqliteStore({ dataDir: opts.dataDir });
-  if (opts.seed !== false && !(await isSeeded(store))) await seedDemo(store);
+  const filesDir =
+    opts.filesDir ?? (opts.dataDir === ':memory:' ? fs.mkdtempSync(path.join(os.tmpdir(), 'dinghuo-files-')) : path.join(opts.dataDir, 'files'));
+  const storage = createLocalStorage(filesDir);
+  if (opts.seed !== false && !(await isSeeded(store))) {
+    await seedDemo(store);
+    await seedDemoImages(store, storage);
+  }
   // A data dir made before SKUs carried visibleTo: the catalog lists SKUs by it.
   await backfillSkuVisibility(store);
   const functions = loadFunctions();
@@ -120,9 +127,6 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   const clock = opts.now ?? Date.now;
   const sender = opts.sender ?? createRecorderSender(store, clock);
   const log = opts.quiet ? () => undefined : (...a: unknown[]) => console.log(...a);
-  const filesDir =
-    opts.filesDir ?? (opts.dataDir === ':memory:' ? fs.mkdtempSync(path.join(os.tmpdir(), 'dinghuo-files-')) : path.join(opts.dataDir, 'files'));
-  const storage = createLocalStorage(filesDir);
 
   const invoke = async (name: string, event: unknown, openid: string | null): Promise<Result<unknown>> => {
     const main = functions.get(name);
