@@ -185,6 +185,7 @@ export const BackofficeInputs = {
   savePriceEntries: z.object({
     priceListId: Id,
     upsert: z.array(PriceEntryInput).max(MAX_PRICE_ENTRIES_PER_SAVE).default([]),
+    /** SKU ids whose entry on this list is removed (the SKU then falls back to the next rule). */
     remove: z.array(Id).max(MAX_PRICE_ENTRIES_PER_SAVE).default([]),
   }),
   /** What a customer pays for a SKU: the same shared pricing rule and code as its catalog. */
