@@ -21,6 +21,13 @@ export default defineConfig({
       { find: /^@dinghuo\/shared\/(.*)$/, replacement: path.resolve(here, '../shared/src/$1') },
     ],
   },
+  // `npm run dev:admin`: the functions and files come from a running local runtime (npm start)
+  server: {
+    proxy: {
+      '/api': process.env.DINGHUO_API ?? 'http://127.0.0.1:8787',
+      '/files': process.env.DINGHUO_API ?? 'http://127.0.0.1:8787',
+    },
+  },
   define: {
     // Set at build time for a Cloudbase deployment (see README: 管理后台); empty locally.
     __CLOUD_ENV__: JSON.stringify(process.env.DINGHUO_ADMIN_CLOUD_ENV ?? ''),

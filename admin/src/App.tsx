@@ -6,6 +6,7 @@ import { lazy, Suspense, useEffect, useMemo } from 'react';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { bo, onUnauthenticated } from './api/client';
 import { getToken, signOut } from './api/session';
+import { cloudSession } from './api/cloudbase';
 import { ErrorState, LoadingState, useApi } from './components/states';
 import { SessionContext } from './session';
 import AppLayout from './layout/AppLayout';
@@ -21,10 +22,16 @@ const OrderDetail = lazy(() => import('./pages/OrderDetail'));
 const DeliveryNote = lazy(() => import('./pages/DeliveryNote'));
 const Imports = lazy(() => import('./pages/Imports'));
 const Reports = lazy(() => import('./pages/Reports'));
+const Accounts = lazy(() => import('./pages/Accounts'));
 
 function SignedIn() {
   const navigate = useNavigate();
-  const refs = useApi(() => bo('refs', {}), []);
+  // a Cloudbase build restores the web sign-in's session before the first call
+  // (without one, the call answers UNAUTHENTICATED and the app goes to /signin)
+  const refs = useApi(async () => {
+    if (__CLOUD_ENV__) await cloudSession();
+    return bo('refs', {});
+  }, []);
   useEffect(() => onUnauthenticated(() => navigate('/signin', { replace: true })), [navigate]);
   const value = useMemo(() => (refs.data ? { refs: refs.data, isAdmin: refs.data.me.role === 'admin', reloadRefs: refs.reload } : null), [refs.data, refs.reload]);
   if (refs.error && !refs.data) {
@@ -50,6 +57,7 @@ function SignedIn() {
           <Route path="orders/:orderId" element={<OrderDetail />} />
           <Route path="imports" element={<Imports />} />
           <Route path="reports" element={<Reports />} />
+          <Route path="accounts" element={<Accounts />} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Route>
       </Routes>

@@ -32,18 +32,16 @@ export function onUnauthenticated(fn: () => void): () => void {
   return () => unauthenticatedListeners.delete(fn);
 }
 
-interface CloudbaseApp {
-  callFunction(opts: { name: string; data: unknown }): Promise<{ result: unknown }>;
-}
 declare global {
   interface Window {
-    /** Set by the Cloudbase build's sign-in (README: 管理后台). */
-    dinghuoCloudbase?: CloudbaseApp;
+    /** The signed-in Cloudbase app, set by api/cloudbase.ts in a Cloudbase build. */
+    dinghuoCloudbase?: { callFunction(opts: { name: string; data: unknown }): Promise<{ result: unknown }> };
   }
 }
 
 async function transport(name: string, action: string, input: unknown): Promise<unknown> {
-  if (__CLOUD_ENV__ && window.dinghuoCloudbase) {
+  if (__CLOUD_ENV__) {
+    if (!window.dinghuoCloudbase) return { ok: false, error: { code: 'UNAUTHENTICATED', message: '请先登录' } };
     const res = await window.dinghuoCloudbase.callFunction({ name, data: { action, input } });
     return res.result;
   }

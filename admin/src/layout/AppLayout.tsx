@@ -12,9 +12,11 @@ import {
   LogoutOutlined,
   MoneyCollectOutlined,
   TeamOutlined,
+  UserSwitchOutlined,
 } from '@ant-design/icons';
 import { ROLE_LABELS } from '@dinghuo/shared/ids';
 import { signOut } from '../api/session';
+import { cloudSignOut } from '../api/cloudbase';
 import { useSession } from '../session';
 import { LoadingState } from '../components/states';
 
@@ -29,6 +31,7 @@ export const MENU = [
   { key: '/orders', icon: <FileTextOutlined />, label: '订单' },
   { key: '/imports', icon: <CloudUploadOutlined />, label: '导入', adminOnly: true },
   { key: '/reports', icon: <BarChartOutlined />, label: '报表' },
+  { key: '/accounts', icon: <UserSwitchOutlined />, label: '账号', adminOnly: true },
 ] as const;
 
 export default function AppLayout() {
@@ -60,8 +63,9 @@ export default function AppLayout() {
             <Button
               icon={<LogoutOutlined />}
               type="text"
-              onClick={() => {
+              onClick={async () => {
                 signOut();
+                if (__CLOUD_ENV__) await cloudSignOut().catch(() => undefined);
                 navigate('/signin');
               }}
             >

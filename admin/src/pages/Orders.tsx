@@ -4,7 +4,7 @@
  * Filters live in the URL (?status=submitted&page=2…), so a board can be linked and reloaded.
  * 批量审核: select 待审核 rows → backoffice.bulkConfirm (the 跟单 tab's review, per order).
  */
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { App, Button, Card, DatePicker, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
@@ -91,14 +91,23 @@ export default function OrdersPage() {
   const [bulkResult, setBulkResult] = useState<BulkConfirmResult | null>(null);
   const [customerKeyword, setCustomerKeyword] = useState('');
 
-  const [early] = useState(() => takePrefetched(boardInput(f)));
+  // the prefetched first page: shown at once when it has answered, else awaited once (a retry asks again)
+  const earlyRef = useRef<ReturnType<typeof takePrefetched>>(null);
+  const [initialBoard] = useState(() => {
+    const e = takePrefetched(boardInput(f));
+    if (e?.value) return e.value;
+    earlyRef.current = e;
+    return undefined;
+  });
   const board = useApi(
     () => {
       const input = boardInput(f);
-      return early && early.key === JSON.stringify(input) && !early.value ? early.promise : bo('orders', input);
+      const e = earlyRef.current;
+      earlyRef.current = null;
+      return e && e.key === JSON.stringify(input) ? e.promise : bo('orders', input);
     },
     [f.page, f.status, f.customerId, f.merchandiserId, f.from, f.to, f.orderNo],
-    early?.value,
+    initialBoard,
   );
   const customers = useApi(() => bo('customers', { page: 1, pageSize: 50, ...(customerKeyword ? { keyword: customerKeyword } : {}) }), [customerKeyword]);
   const merchandisers = refs.staff.filter((s) => s.role === 'merchandiser');

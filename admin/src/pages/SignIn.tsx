@@ -3,7 +3,10 @@
  * On Cloudbase the back office signs in with Cloudbase web auth or a WeChat scan instead (README:
  * 管理后台); the functions take the identity from their trusted context either way.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { Form, Input } from 'antd';
+import { call } from '../api/client';
+import { cloudSession, cloudSignIn } from '../api/cloudbase';
 import { useLocation, useNavigate } from 'react-router-dom';
 import { Alert, Button, Card, List, Tag, Typography } from 'antd';
 import { ROLE_LABELS } from '@dinghuo/shared/ids';
@@ -17,7 +20,55 @@ const REASONS: Record<string, string> = {
   UNAUTHENTICATED: '登录已失效，请重新登录',
 };
 
+/** Cloudbase build: Cloudbase web sign-in; a sign-in not yet granted sees its id to give the admin. */
+function CloudSignIn() {
+  const navigate = useNavigate();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const [pendingId, setPendingId] = useState('');
+  const enter = async () => {
+    const me = await call('auth', 'whoami', {});
+    if (me.role === 'admin' || me.role === 'merchandiser') navigate('/', { replace: true });
+    else setPendingId(me.openid);
+  };
+  useEffect(() => {
+    cloudSession().then((app) => (app ? enter() : undefined), (e: unknown) => setError(errorMessage(e)));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  return (
+    <div style={{ minHeight: '100vh', background: '#f0f2f5', display: 'flex', justifyContent: 'center', alignItems: 'flex-start', paddingTop: 80 }}>
+      <Card title="订货通 · 管理后台" style={{ width: 420 }}>
+        {error ? <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} /> : null}
+        {pendingId ? (
+          <Alert type="info" showIcon message="该账号还不是员工" description={<>请把登录标识 <Typography.Text copyable>{pendingId}</Typography.Text> 发给管理员，在“账号”页授权后重新进入。</>} />
+        ) : (
+          <Form layout="vertical" onFinish={async (v: { username: string; password: string }) => {
+            setBusy(true);
+            setError('');
+            try {
+              await cloudSignIn(v.username, v.password);
+              await enter();
+            } catch (e) {
+              setError(errorMessage(e));
+            } finally {
+              setBusy(false);
+            }
+          }}>
+            <Form.Item name="username" label="用户名" rules={[{ required: true, message: '请填写用户名' }]}><Input autoComplete="username" /></Form.Item>
+            <Form.Item name="password" label="密码" rules={[{ required: true, message: '请填写密码' }]}><Input.Password autoComplete="current-password" /></Form.Item>
+            <Button type="primary" htmlType="submit" block loading={busy}>登录</Button>
+          </Form>
+        )}
+      </Card>
+    </div>
+  );
+}
+
 export default function SignIn() {
+  return __CLOUD_ENV__ ? <CloudSignIn /> : <LocalSignIn />;
+}
+
+function LocalSignIn() {
   const navigate = useNavigate();
   const location = useLocation();
   const state = (location.state ?? {}) as { reason?: string; from?: string };
