@@ -24,8 +24,9 @@ import { Id, PageInput, type Page } from './ids';
 import { OrderUnit, PriceBreak, SaleScope, type Category, type CustomerLevel, type PriceList, type Product, type Sku } from './catalog';
 import { Address, type Staff } from './customer';
 import { Fen, DiscountBp } from './money';
-import { OrderStatus } from './orderStatus';
-import { isBusinessDate } from './time';
+import { OPEN_STATUSES, OrderStatus } from './orderStatus';
+import { addDays, isBusinessDate } from './time';
+import { DUE_SOON_DAYS } from './warnings';
 import { ImportKind } from './importRows';
 import type { ImportReport } from './importPlan';
 import { MonthInput, type CustomerMonthRow, type ProductMonthRow } from './statement';
@@ -285,6 +286,19 @@ export const BackofficeInputs = {
   /** The monthly report (按客户 / 按商品 / 异常登记) as an XLSX file (admin). */
   monthlyReportXlsx: z.object({ month: MonthInput }),
 } as const;
+
+/**
+ * The overdue and due-soon warnings of orderWarnings (warnings.ts) as ranges a query can count:
+ * an open order is overdue when its due date is before today, due soon when it is from today to
+ * DUE_SOON_DAYS days on. Checked against orderWarnings by shared/test/backofficeApi.test.ts.
+ */
+export function dueDateRanges(today: string): {
+  openStatuses: OrderStatus[];
+  overdue: { $lt: string };
+  dueSoon: { $gte: string; $lte: string };
+} {
+  return { openStatuses: [...OPEN_STATUSES], overdue: { $lt: today }, dueSoon: { $gte: today, $lte: addDays(today, DUE_SOON_DAYS) } };
+}
 
 // --- outputs ------------------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
  * The back office's order board, bulk 审核, delivery notes, browser imports and dashboard. Each
  * reuses the existing code: 审核 is the 跟单 tab's review (followup.ts), the import is the CLI's
  * sheet reader and importRows, the dashboard's month is the monthly report's loader and builder,
- * and its overdue counts are the today view's buckets.
+ * and its overdue counts are the warnings' rule in counting form (shared dueDateRanges).
  */
 import {
   addDays,
@@ -10,6 +10,7 @@ import {
   businessMonth,
   buildMonthlyReport,
   DomainError,
+  dueDateRanges,
   isCountedOrder,
   LIVE_STATUSES,
   MAX_IMPORT_FILE_BYTES,
@@ -31,7 +32,7 @@ import { findAll, type Filter, type Store } from '../data/store';
 import type { AppConfig } from '../config';
 import { requireAdmin, requireStaff } from '../identity';
 import { loadOrderFor, toSummary } from './orders';
-import { review, staffScope, todayView } from './followup';
+import { review, staffScope } from './followup';
 import { importRows } from './importer';
 import { readSheetBytes } from './sheetFile';
 import { loadMonthlyInputs, loadMonthlyReport } from './reports';
@@ -190,15 +191,21 @@ export async function importFile(
 
 // --- dashboard and reports ---------------------------------------------------------------------------
 
-export async function dashboard(store: Store, caller: Caller, input: In<'dashboard'>, now: number, config: AppConfig): Promise<DashboardView> {
+export async function dashboard(store: Store, caller: Caller, input: In<'dashboard'>, now: number, _config?: AppConfig): Promise<DashboardView> {
   requireStaff(caller);
   const scope = staffScope(caller);
   const today = businessDate(now);
   const month = input.month ?? businessMonth(now);
   const todayStart = startOfBusinessDate(today);
-  const [todays, buckets, openExceptions, monthly] = await Promise.all([
+  // The today view's warnings as counts (dueDateRanges, the counting form of orderWarnings), so
+  // the open orders are counted by the store rather than read.
+  const due = dueDateRanges(today);
+  const open = { ...scope, status: { $in: due.openStatuses } };
+  const [todays, awaitingReview, overdue, dueSoon, openExceptions, monthly] = await Promise.all([
     findAll(store, 'orders', { ...scope, createdAt: { $gte: todayStart, $lt: startOfBusinessDate(addDays(today, 1)) } }),
-    todayView(store, caller, now, config),
+    store.count('orders', { ...scope, status: 'submitted' }),
+    store.count('orders', { ...open, dueDate: due.overdue }),
+    store.count('orders', { ...open, dueDate: due.dueSoon }),
     store.count('exceptions', { ...scope, status: 'open' }),
     loadMonthlyInputs(store, month, scope),
   ]);
@@ -222,10 +229,10 @@ export async function dashboard(store: Store, caller: Caller, input: In<'dashboa
     today: {
       orders: live.length,
       amountFen: live.reduce((n, o) => n + o.totalFen, 0),
-      awaitingReview: buckets.counts.awaitingReview,
+      awaitingReview,
     },
-    overdue: buckets.counts.overdue,
-    dueSoon: buckets.counts.dueSoon,
+    overdue,
+    dueSoon,
     openExceptions,
     byDay: [...byDayMap.entries()].sort(([a], [c]) => (a < c ? -1 : 1)).map(([date, v]) => ({ date, ...v })),
     byCustomer: [...report.byCustomer].sort((x, y) => y.orderedFen - x.orderedFen),
