@@ -22,9 +22,10 @@ npm ci --no-audit --no-fund
 echo "== typecheck"
 npm run typecheck
 
-echo "== build: weapp, h5, function bundles"
+echo "== build: weapp, h5, back office, function bundles"
 npm run build:weapp --silent
 npm run build:h5 --silent
+npm run build:admin --silent
 npm run build:functions --silent
 
 echo "== jest"

@@ -35,13 +35,26 @@ export function contextVariables(context: FunctionContextParam | undefined): Rec
   return vars;
 }
 
-/** The caller's openid, or null for an anonymous invocation. */
+/** The users-collection id of a Cloudbase web sign-in (the back office in a browser): `tcb:<uid>`. */
+export const WEB_USER_PREFIX = 'tcb:';
+
+/**
+ * The caller's identity (the users-collection id), or null for an anonymous invocation: the
+ * WeChat openid (the mini-program); else, for a browser signed in with Cloudbase web sign-in
+ * (the back office: account/SMS sign-in or a WeChat scan through Cloudbase's WeChat provider),
+ * `tcb:<TCB_UUID>` — set by the platform from the sign-in, never by the client's payload;
+ * Cloudbase's anonymous sign-in gives no identity.
+ */
 export function openidFromContext(context: FunctionContextParam | undefined, env: NodeJS.ProcessEnv = process.env): string | null {
   const vars = contextVariables(context);
   const fromContext = vars.WX_OPENID;
   if (fromContext) return fromContext;
   // On Cloudbase (SCF) the per-invocation environment also carries it.
-  if (env.TENCENTCLOUD_RUNENV === 'SCF' && env.WX_OPENID) return env.WX_OPENID;
+  const scf = env.TENCENTCLOUD_RUNENV === 'SCF';
+  if (scf && env.WX_OPENID) return env.WX_OPENID;
+  const uid = vars.TCB_UUID || (scf ? env.TCB_UUID : undefined);
+  const anonymous = (vars.TCB_UUID ? vars.TCB_ISANONYMOUS_USER : env.TCB_ISANONYMOUS_USER) === 'true';
+  if (uid && !anonymous) return `${WEB_USER_PREFIX}${uid}`;
   return null;
 }
 

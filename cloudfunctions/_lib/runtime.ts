@@ -11,6 +11,7 @@ import { loadConfig, type AppConfig } from './config';
 import { isTimerTrigger, openidFromContext, resolveCaller, type FunctionContextParam } from './identity';
 import { hasOperatorEnvelope, OPERATOR_CALLER, operatorKeyFrom, recordOperatorCall, verifyOperatorCall, type OperatorEnvelope } from './operatorAuth';
 import type { MessageSender } from './senders';
+import type { FileStorage } from './storage';
 
 export interface HandlerContext {
   caller: Caller;
@@ -19,6 +20,8 @@ export interface HandlerContext {
   config: AppConfig;
   /** Subscription-message sender passed by the local runtime or a test; absent on Cloudbase (see senders.ts senderFor). */
   sender?: MessageSender | undefined;
+  /** File storage passed by the local runtime or a test; absent on Cloudbase (see storage.ts storageFor). */
+  storage?: FileStorage | undefined;
 }
 
 /** Set only by the local runtime and tests, on the context object they build (never from the event). */
@@ -30,6 +33,8 @@ export interface LocalInvocation {
   sender?: MessageSender;
   /** 'timer' only from the local runtime's own scheduler (tick), never for an HTTP call. */
   trigger?: 'timer';
+  /** Where uploaded files go (the local runtime passes its files directory). */
+  storage?: FileStorage;
 }
 
 export type CloudContext = FunctionContextParam & { dinghuoLocal?: LocalInvocation };
@@ -128,7 +133,7 @@ export function defineFunction<S extends Schemas>(schemas: S, handlers: Handlers
       const input = schema.safeParse(parsedEvent.data.input ?? {});
       if (!input.success) throw new DomainError('VALIDATION_FAILED', undefined, { issues: zodIssues(input.error) });
       if (operatorCall) await recordOperatorCall(store, options.operator!.functionName, action, operatorCall, parsedEvent.data.input, now);
-      const data = await handler(input.data as never, { caller, store, now, config, sender: local?.sender });
+      const data = await handler(input.data as never, { caller, store, now, config, sender: local?.sender, storage: local?.storage });
       return { ok: true, data };
     } catch (e) {
       return toErrorResult(e);

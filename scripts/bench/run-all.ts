@@ -5,10 +5,12 @@
  *   npm run bench                 # print
  *   npm run bench -- --write      # print and rewrite docs/PERFORMANCE.md
  *   npm run bench -- --only submit,pricing
- *   (names: submit, pricing, sizes, import, catalog-scroll)
+ *   npm run bench -- --only admin-board --write   # updates only that section (and its target rows)
+ *   (names: submit, pricing, sizes, import, catalog-scroll, admin-board)
  *
- * The weapp size check needs a weapp build (npm run build:weapp) and the catalog scroll benchmark
- * an H5 build (npm run build:h5); each is built here when missing.
+ * The weapp size check needs a weapp build (npm run build:weapp), the catalog scroll benchmark an
+ * H5 build (npm run build:h5) and the order board benchmark the back office build (npm run
+ * build:admin); each is built here when missing.
  * Exits 1 when a target is missed.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -20,6 +22,7 @@ import { runSubmitBenchmark } from './submit';
 import { runPricingBenchmark } from './pricing';
 import { runSizesBenchmark, WEAPP_DIST } from './sizes';
 import { runCatalogScrollBenchmark } from './catalog-scroll';
+import { runAdminBoardBenchmark } from './admin-board';
 import { machineInfo, machineLine, table, type BenchReport } from './util';
 
 const DOC = path.join(ROOT, 'docs/PERFORMANCE.md');
@@ -54,6 +57,7 @@ const BENCHMARKS: Record<string, (argv: string[]) => Promise<BenchReport> | Benc
   },
   import: () => runImportBenchmark(),
   'catalog-scroll': runCatalogScrollBenchmark,
+  'admin-board': runAdminBoardBenchmark,
 };
 
 function render(reports: BenchReport[], seconds: number): string {
@@ -81,6 +85,45 @@ function render(reports: BenchReport[], seconds: number): string {
   ].join('\n');
 }
 
+/**
+ * With --only, --write updates the existing document instead of replacing it: each report's
+ * section (from its "### " heading to the next) and its rows of the targets table (matched by
+ * their first cell) are replaced, or added; the other benchmarks' figures stay as measured.
+ */
+export function mergeIntoDoc(doc: string, reports: BenchReport[]): string {
+  let out = doc;
+  for (const r of reports) {
+    if (!r.markdown) continue;
+    const heading = r.markdown.split('\n')[0]!;
+    const start = out.indexOf(`${heading}\n`);
+    if (start >= 0) {
+      const rest = out.slice(start + heading.length);
+      const next = rest.search(/\n### |\nAll benchmarks took/);
+      const end = next >= 0 ? start + heading.length + next + 1 : out.length;
+      out = `${out.slice(0, start)}${r.markdown}\n\n${out.slice(end).replace(/^\n+/, '')}`;
+    } else {
+      const tail = out.search(/\nAll benchmarks took/);
+      out = tail >= 0 ? `${out.slice(0, tail + 1)}${r.markdown}\n\n${out.slice(tail + 1)}` : `${out.trimEnd()}\n\n${r.markdown}\n`;
+    }
+    for (const [what, target, measured, met] of r.summary) {
+      const row = `| ${what} | ${target} | ${measured} | ${met ? 'met' : '**missed**'} |`;
+      const lines = out.split('\n');
+      const i = lines.findIndex((l) => l.startsWith(`| ${what} |`));
+      if (i >= 0) lines[i] = row;
+      else {
+        // append to the targets table (the first table after "## Targets")
+        const t = lines.indexOf('## Targets');
+        let j = t + 1;
+        while (j < lines.length && !lines[j]!.startsWith('|')) j++;
+        while (j < lines.length && lines[j]!.startsWith('|')) j++;
+        lines.splice(j, 0, row);
+      }
+      out = lines.join('\n');
+    }
+  }
+  return out;
+}
+
 async function main(argv: string[]): Promise<number> {
   const onlyIdx = argv.indexOf('--only');
   const only = onlyIdx >= 0 ? (argv[onlyIdx + 1] ?? '').split(',').filter(Boolean) : Object.keys(BENCHMARKS);
@@ -99,7 +142,8 @@ async function main(argv: string[]): Promise<number> {
   console.log(doc);
   if (argv.includes('--write')) {
     fs.mkdirSync(path.dirname(DOC), { recursive: true });
-    fs.writeFileSync(DOC, doc);
+    const partial = onlyIdx >= 0 && fs.existsSync(DOC);
+    fs.writeFileSync(DOC, partial ? mergeIntoDoc(fs.readFileSync(DOC, 'utf8'), reports) : doc);
     console.error(`wrote ${path.relative(ROOT, DOC)}`);
   }
   return reports.every((r) => r.pass) ? 0 : 1;

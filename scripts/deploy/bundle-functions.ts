@@ -45,6 +45,8 @@ export const FUNCTION_CONFIG: Record<string, Partial<FunctionDeployConfig>> = {
   dispatcher: { timeout: 60, cron: '0 * * * * * *' },
   // spreadsheet imports parse whole files
   import: { timeout: 60, memorySize: 512 },
+  // the back office: browser imports parse whole files, bulk 审核 confirms up to 100 orders
+  backoffice: { timeout: 60, memorySize: 512 },
   // the admin key that signs operator calls (the import CLI's --env path): on this function only
   admin: { extraEnv: ['DINGHUO_ADMIN_KEY'] },
 };

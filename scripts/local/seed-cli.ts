@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SqliteStore } from './sqliteStore';
 import { isSeeded, seedDemo } from './seed';
+import { seedDemoImages } from './seedImages';
+import { createLocalStorage } from '../../cloudfunctions/_lib/storage';
 
 async function main(): Promise<void> {
   const i = process.argv.indexOf('--data-dir');
@@ -15,6 +17,7 @@ async function main(): Promise<void> {
       return;
     }
     const r = await seedDemo(store);
+    await seedDemoImages(store, createLocalStorage(path.join(dataDir, 'files')));
     console.log(`已写入演示数据：${r.skus} 个 SKU，${r.orders} 个订单 → ${dataDir}`);
   } finally {
     store.close();

@@ -11,11 +11,13 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import crypto from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { DomainError, type ErrorCode, type Result } from '@dinghuo/shared';
 import { SqliteStore } from './sqliteStore';
 import { isSeeded, seedDemo, DEMO_IDENTITIES } from './seed';
+import { seedDemoImages } from './seedImages';
 import { backfillSkuVisibility } from '../../cloudfunctions/_lib/services/catalog';
 import { loadFunctions, type FunctionMain } from './functions';
 import { loadConfig, type AppConfig } from '../../cloudfunctions/_lib/config';
@@ -23,6 +25,7 @@ import type { Store } from '../../cloudfunctions/_lib/data/store';
 import { resolveCaller } from '../../cloudfunctions/_lib/identity';
 import { grantLocalConsent, renderOutboxPage } from './outboxPage';
 import { createRecorderSender, type MessageSender } from '../../cloudfunctions/_lib/senders';
+import { createLocalStorage, localFilePath, type FileStorage } from '../../cloudfunctions/_lib/storage';
 
 export interface LocalRuntimeOptions {
   dataDir: string;
@@ -31,6 +34,8 @@ export interface LocalRuntimeOptions {
   host?: string;
   /** Directory of the H5 build to serve at /. */
   h5Dir?: string | null;
+  /** Directory of the back office build (admin/dist) to serve at /admin/. */
+  adminDir?: string | null;
   seed?: boolean;
   /** Timer-triggered functions and their intervals; 0 disables timers (tests drive them). */
   timers?: Record<string, number> | false;
@@ -40,12 +45,16 @@ export interface LocalRuntimeOptions {
   quiet?: boolean;
   /** Where subscription messages go; default: the recorder (sentMessages, GET /local/outbox). */
   sender?: MessageSender;
+  /** Where uploaded files (product images) are kept; default <dataDir>/files (a temp dir for ':memory:'). */
+  filesDir?: string;
 }
 
 export interface LocalRuntime {
   url: string;
   port: number;
   store: SqliteStore;
+  /** The local file storage (served at GET /files/<name>). */
+  filesDir: string;
   functions: Map<string, FunctionMain>;
   /** Calls a function as the given openid (null: no identity), exactly as HTTP would. */
   invoke(name: string, event: unknown, openid: string | null): Promise<Result<unknown>>;
@@ -62,12 +71,16 @@ const MIME: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
   '.png': 'image/png',
   '.jpg': 'image/jpeg',
+  '.webp': 'image/webp',
   '.svg': 'image/svg+xml',
   '.json': 'application/json; charset=utf-8',
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
   '.ttf': 'font/ttf',
 };
+
+/** Largest function call body: a 4 MB spreadsheet as base64 in JSON, with room to spare. */
+const FUNCTION_BODY_LIMIT = 8 * 1024 * 1024;
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}): void {
   const text = JSON.stringify(body);
@@ -145,8 +158,8 @@ function readBody(req: http.IncomingMessage, limit = BODY_LIMIT): Promise<string
 }
 
 /** A JSON body; anything else (including bytes that are not UTF-8 JSON) is a BAD_REQUEST. */
-async function readJson(req: http.IncomingMessage): Promise<unknown> {
-  const text = await readBody(req);
+async function readJson(req: http.IncomingMessage, limit = BODY_LIMIT): Promise<unknown> {
+  const text = await readBody(req, limit);
   try {
     return JSON.parse(text || '{}') as unknown;
   } catch {
@@ -186,7 +199,7 @@ const LOCAL_ROUTES: Record<string, string> = {
   '/local/signin': 'POST',
 };
 
-export function contextFor(openid: string | null, store: Store, now?: number, config?: AppConfig, sender?: MessageSender, trigger?: 'timer') {
+export function contextFor(openid: string | null, store: Store, now?: number, config?: AppConfig, sender?: MessageSender, trigger?: 'timer', storage?: FileStorage) {
   return {
     request_id: crypto.randomUUID(),
     environ: openid ? `WX_OPENID=${openid};WX_APPID=local-dinghuo;TCB_ENV=local` : 'WX_APPID=local-dinghuo;TCB_ENV=local',
@@ -196,13 +209,20 @@ export function contextFor(openid: string | null, store: Store, now?: number, co
       ...(config ? { config } : {}),
       ...(sender ? { sender } : {}),
       ...(trigger ? { trigger } : {}),
+      ...(storage ? { storage } : {}),
     },
   };
 }
 
 export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<LocalRuntime> {
   const store = new SqliteStore({ dataDir: opts.dataDir });
-  if (opts.seed !== false && !(await isSeeded(store))) await seedDemo(store);
+  const filesDir =
+    opts.filesDir ?? (opts.dataDir === ':memory:' ? fs.mkdtempSync(path.join(os.tmpdir(), 'dinghuo-files-')) : path.join(opts.dataDir, 'files'));
+  const storage = createLocalStorage(filesDir);
+  if (opts.seed !== false && !(await isSeeded(store))) {
+    await seedDemo(store);
+    await seedDemoImages(store, storage);
+  }
   // A data dir made before SKUs carried visibleTo: the catalog lists SKUs by it.
   await backfillSkuVisibility(store);
   const functions = loadFunctions();
@@ -215,7 +235,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   const run = async (name: string, event: unknown, openid: string | null, trigger?: 'timer'): Promise<Result<unknown>> => {
     const main = functions.get(name);
     if (!main) return { ok: false, error: new DomainError('UNKNOWN_ACTION', '云函数不存在').toBody() };
-    return main(event, contextFor(openid, store, clock(), config, sender, trigger));
+    return main(event, contextFor(openid, store, clock(), config, sender, trigger, storage));
   };
   const invoke = (name: string, event: unknown, openid: string | null) => run(name, event, openid);
   // Only the runtime's own scheduler is a timer trigger (as only Cloudbase's is on Cloudbase).
@@ -253,7 +273,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
         const name = decodePath(p.slice('/api/fn/'.length));
         if (!functions.has(name)) throw new HttpRefusal(404, 'UNKNOWN_ACTION');
         const openid = sessions.get(sessionToken(req, false)) ?? null;
-        const event = await readJson(req);
+        // Room for the back office's uploads (images ≤ 2 MB, spreadsheets ≤ 4 MB, as base64).
+        const event = await readJson(req, FUNCTION_BODY_LIMIT);
         // The function's answer, as callFunction gives it: 200 with `{ ok, data | error }`; only
         // a bug (INTERNAL) is a 5xx.
         const result = await invoke(name, event, openid);
@@ -294,8 +315,25 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
         await requireLocalAdmin(req);
         return sendJson(res, 200, await store.find('sentMessages', {}, { orderBy: [['at', 'desc']], limit: 200 }));
       }
+      const isGet = req.method === 'GET' || req.method === 'HEAD';
+      if (isGet && (p === '/admin' || p.startsWith('/admin/'))) return serveAdmin(opts.adminDir ?? null, decodePath(p), res);
+      // Stored files (product images uploaded in the back office): GET /files/<folder>/<hash>.<ext>.
+      if (isGet && p.startsWith('/files/')) {
+        const file = localFilePath(filesDir, decodePath(p.slice('/files/'.length)));
+        if (!file || !fs.existsSync(file)) throw new HttpRefusal(404, 'ROUTE_NOT_FOUND');
+        // Names are content hashes: a name never changes content.
+        res.writeHead(200, {
+          'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
+          'content-length': fs.statSync(file).size,
+          'cache-control': 'public, max-age=31536000, immutable',
+        });
+        fs.createReadStream(file)
+          .on('error', () => res.destroy())
+          .pipe(res);
+        return;
+      }
       const isApi = p === '/api' || p.startsWith('/api/') || p === '/local' || p.startsWith('/local/');
-      if ((req.method === 'GET' || req.method === 'HEAD') && h5Dir && !isApi) return serveStatic(h5Dir, decodePath(p), res);
+      if (isGet && h5Dir && !isApi) return serveStatic(h5Dir, decodePath(p), res);
       throw new HttpRefusal(404, 'ROUTE_NOT_FOUND');
     } catch (e) {
       if (e instanceof ClientGone) return;
@@ -373,6 +411,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     url: `http://127.0.0.1:${port}`,
     port,
     store,
+    filesDir,
     functions,
     invoke,
     tick,
@@ -426,4 +465,26 @@ function serveStatic(root: string, decodedPath: string, res: http.ServerResponse
   fs.createReadStream(file)
     .on('error', () => res.destroy())
     .pipe(res);
+}
+
+// --- the back office (管理后台) at /admin/ -------------------------------------------------------
+
+/**
+ * Serves the back office build (admin/dist, built with base '/admin/') at /admin/: its files as
+ * they are, every other path the app's index.html (a single-page app with its own routes).
+ */
+function serveAdmin(adminDir: string | null, urlPath: string, res: http.ServerResponse): void {
+  if (urlPath === '/admin') {
+    res.writeHead(301, { location: '/admin/', 'content-length': 0 });
+    res.end();
+    return;
+  }
+  // 管理后台未构建：请运行 npm run build:admin (back office build missing)
+  if (!adminDir || !fs.existsSync(path.join(adminDir, 'index.html'))) throw new HttpRefusal(404, 'ROUTE_NOT_FOUND');
+  const rel = urlPath.slice('/admin'.length) || '/';
+  // a missing asset is a 404, not the app shell (a stale tab asking for an old chunk must fail loudly)
+  if (rel.startsWith('/assets/') && !fs.existsSync(path.join(adminDir, path.normalize(rel).replace(/^(\.\.[/\\])+/, '')))) {
+    throw new HttpRefusal(404, 'ROUTE_NOT_FOUND');
+  }
+  serveStatic(adminDir, rel, res);
 }

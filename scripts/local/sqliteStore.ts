@@ -42,7 +42,14 @@ const INDEXES: Partial<Record<CollectionName, (string | string[])[]>> = {
   products: ['code'],
   prices: ['priceListId', 'skuId'],
   priceLists: ['customerId', 'levelId'],
-  orders: ['customerId', 'merchandiserId', 'status', 'createdAt', 'createdMonth', 'reservation.state'],
+  orders: [
+    'customerId', 'merchandiserId', 'status', 'createdAt', 'createdMonth', 'reservation.state',
+    // The back office's order board: a filter, newest first (createdAt desc), paged with a count.
+    ['status', 'createdAt'], ['customerId', 'createdAt'], ['merchandiserId', 'createdAt'], ['merchandiserId', 'status', 'createdAt'],
+    // The dashboard's overdue / due-soon counts.
+    ['status', 'dueDate'],
+  ],
+  stockMovements: [['skuId', 'at']],
   exceptions: ['orderId', 'merchandiserId', 'status', 'openedAt'],
   afterSales: ['customerId', 'orderId', 'merchandiserId'],
   messageJobs: ['status', 'orderId', 'nextAttemptAt'],

@@ -17,6 +17,7 @@ import type { ErrorCode } from './errors';
 import { FollowupInputs, type FollowupOutputs } from './followupApi';
 import { AdminInputs, ReportInputs, type AdminOutputs, type ReportOutputs } from './reportApi';
 import { SubscriptionInputs, type SubscriptionOutputs } from './subscription';
+import { BackofficeInputs, type BackofficeOutputs } from './backofficeApi';
 
 const BusinessDateInput = z.string().refine(isBusinessDate, '日期格式应为 YYYY-MM-DD');
 const ShortText = (max: number) => z.string().trim().max(max);
@@ -64,6 +65,7 @@ export const ApiInputs = {
   admin: AdminInputs,
   report: ReportInputs,
   subscription: SubscriptionInputs,
+  backoffice: BackofficeInputs,
 } as const;
 
 export type FunctionName = keyof typeof ApiInputs;
@@ -113,6 +115,8 @@ export interface QuoteLine {
   unitPriceFen: number;
   amountFen: number;
   available: number;
+  /** The SKU's image, when it has one (as CatalogItem.imageUrl). */
+  imageUrl?: string;
   /** Why this line cannot be ordered as it is, if so. */
   error: { code: ErrorCode; message: string } | null;
 }
@@ -157,6 +161,7 @@ export interface ApiOutputs {
   admin: AdminOutputs;
   report: ReportOutputs;
   subscription: SubscriptionOutputs;
+  backoffice: BackofficeOutputs;
 }
 
 export type ActionOutput<F extends FunctionName, A extends ActionName<F>> = F extends keyof ApiOutputs

@@ -61,6 +61,10 @@ export const Sku = z.object({
    */
   visibleTo: z.array(z.string().min(1).max(70)).optional(),
   imageUrl: z.string().max(300).optional(),
+  /** The stored image (backoffice uploadImage) whose display URL is imageUrl. */
+  imageFileId: z.string().max(300).optional(),
+  /** 低库存预警: available at or below this is low; absent or 0 = no alert. */
+  lowStockThreshold: z.number().int().min(0).optional(),
 });
 export type Sku = z.infer<typeof Sku>;
 

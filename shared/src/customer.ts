@@ -22,6 +22,8 @@ export const Customer = z.object({
   /** Ordered and not yet paid (live orders' totals minus payments), kept by the functions. */
   outstandingFen: z.number().int().default(0),
   invitationCode: z.string().min(4).max(32),
+  /** The invitation code was revoked in the back office: nobody can bind with it. */
+  invitationRevoked: z.boolean().optional(),
   addresses: z.array(Address).default([]),
   active: z.boolean().default(true),
 });

@@ -8,14 +8,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/server';
-import { ensureH5Build, H5_DIR, ROOT } from './build';
+import { ADMIN_DIR, ensureAdminBuild, ensureH5Build, H5_DIR, ROOT } from './build';
 
-export { ensureH5Build, H5_DIR, ROOT } from './build';
+export { ADMIN_DIR, ensureAdminBuild, ensureH5Build, H5_DIR, ROOT } from './build';
 export const ARTIFACTS = path.join(ROOT, 'artifacts', 'e2e');
 
 export async function startRuntime(): Promise<{ rt: LocalRuntime; dataDir: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dinghuo-e2e-'));
-  const rt = await startLocalRuntime({ dataDir, port: 0, h5Dir: H5_DIR, timers: false, quiet: true });
+  const rt = await startLocalRuntime({ dataDir, port: 0, h5Dir: H5_DIR, adminDir: ADMIN_DIR, timers: false, quiet: true });
   return { rt, dataDir };
 }
 
@@ -77,6 +77,7 @@ export function useE2eSession(): { rt: LocalRuntime; browser: Browser } {
   jest.setTimeout(180_000);
   beforeAll(async () => {
     ensureH5Build();
+    ensureAdminBuild();
     ({ rt: session.rt } = await startRuntime());
     session.browser = await launchBrowser();
   });
@@ -85,6 +86,22 @@ export function useE2eSession(): { rt: LocalRuntime; browser: Browser } {
     await session.rt?.close();
   });
   return session;
+}
+
+/** A desktop-sized page for the back office (管理后台). */
+export async function newDesktopPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+  return context.newPage();
+}
+
+/** Signs in to the back office (/admin/signin) as a demo staff identity and waits for the layout. */
+export async function signInAdmin(page: Page, baseUrl: string, openid: string, path = '/admin/'): Promise<void> {
+  await page.goto(`${baseUrl}/admin/signin`);
+  const identity = page.locator(`.identity[data-openid="${openid}"]`);
+  await identity.waitFor({ timeout: 30_000 });
+  await identity.getByRole('button', { name: /登\s*录/ }).click();
+  await page.locator('[data-testid="me"]').waitFor({ timeout: 30_000 });
+  if (path !== '/admin/') await page.goto(`${baseUrl}${path}`);
 }
 
 /** Signs in on the demo identity picker of the local H5 build (我的 page). */

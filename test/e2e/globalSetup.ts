@@ -1,6 +1,7 @@
-// Builds the H5 app once before the e2e tests when it is missing (scripts/test.sh builds it first).
-import { ensureH5Build } from './build';
+// Builds the H5 app and the back office once before the e2e tests when missing (scripts/test.sh builds them first).
+import { ensureAdminBuild, ensureH5Build } from './build';
 
 export default function globalSetup(): void {
   ensureH5Build();
+  ensureAdminBuild();
 }

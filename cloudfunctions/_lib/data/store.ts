@@ -27,6 +27,7 @@ import type {
   Staff,
   Stock,
   SubscriptionConsent,
+  StockMovement,
   User,
 } from '@dinghuo/shared';
 
@@ -85,12 +86,13 @@ export interface Collections {
   sentMessages: SentMessage;
   importRuns: ImportRun;
   operatorCalls: OperatorCall;
+  stockMovements: StockMovement;
 }
 export type CollectionName = keyof Collections;
 export const COLLECTION_NAMES: readonly CollectionName[] = [
   'users', 'staff', 'customers', 'levels', 'categories', 'products', 'skus', 'priceLists', 'prices',
   'stock', 'orders', 'exceptions', 'afterSales', 'consents', 'messageJobs', 'sentMessages', 'importRuns',
-  'operatorCalls',
+  'operatorCalls', 'stockMovements',
 ];
 
 export type Scalar = string | number | boolean | null;

@@ -30,7 +30,7 @@ export async function whoami(store: Store, caller: Caller): Promise<Me> {
 export async function bindByInvitation(store: Store, caller: Caller, code: string, now: number): Promise<Me> {
   if (caller.kind !== 'anonymous') throw new DomainError('ALREADY_BOUND');
   const [customer] = await store.find('customers', { invitationCode: code.toUpperCase() }, { limit: 1 });
-  if (!customer) throw new DomainError('INVITATION_INVALID');
+  if (!customer || customer.invitationRevoked) throw new DomainError('INVITATION_INVALID');
   if (!customer.active) throw new DomainError('CUSTOMER_INACTIVE');
   await store.transaction(async (tx) => {
     const existing = await tx.get('users', caller.openid);

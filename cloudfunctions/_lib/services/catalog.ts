@@ -123,6 +123,7 @@ export async function quoteCart(store: Store, customer: Customer, lines: readonl
       unitPriceFen: r.ok ? r.priced.unitPriceFen : 0,
       amountFen: r.ok ? r.priced.amountFen : 0,
       available,
+      ...(sku?.imageUrl ? { imageUrl: sku.imageUrl } : {}),
       error,
     };
   });

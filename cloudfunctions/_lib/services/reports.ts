@@ -11,7 +11,7 @@ import {
   type Statement,
   type StatementCustomer,
 } from '@dinghuo/shared';
-import { findAll, type Store } from '../data/store';
+import { findAll, type Filter, type Store } from '../data/store';
 
 /** Orders are taken to ship and be paid within this many days of being placed. */
 export const FLOW_LOOKBACK_DAYS = 366;
@@ -47,20 +47,31 @@ export async function loadStatement(store: Store, customer: Customer, month: str
   return buildStatement(customer, staff?.name ?? '', month, orders, now);
 }
 
-export async function loadMonthlyReport(store: Store, month: string, now: number): Promise<MonthlyReport> {
+/**
+ * What the monthly report of `month` is built from: the orders placed in it, the orders placed
+ * earlier that may have shipped or been paid in it, its exceptions, and the customers' names.
+ * `scope` cuts every read (e.g. a merchandiser's { merchandiserId }).
+ */
+export async function loadMonthlyInputs(store: Store, month: string, scope: Filter = {}) {
   const b = monthBounds(month);
   const [placed, flowing, exceptions] = await Promise.all([
-    findAll(store, 'orders', { createdMonth: month }),
+    findAll(store, 'orders', { ...scope, createdMonth: month }),
     // Orders placed earlier that may have shipped or been paid in the month.
     findAll(store, 'orders', {
+      ...scope,
       createdAt: { $gte: b.start - FLOW_LOOKBACK_DAYS * DAY, $lt: b.start },
       status: { $in: ['shipped', 'delivered', 'completed'] },
     }),
-    findAll(store, 'exceptions', { openedAt: { $gte: b.start, $lt: b.end } }),
+    findAll(store, 'exceptions', { ...scope, openedAt: { $gte: b.start, $lt: b.end } }),
   ]);
   const orders: Order[] = [...placed, ...flowing];
   const names = new Map(orders.map((o) => [o.customerId, o.customer.name]));
   const missing = [...new Set(exceptions.map((e) => e.customerId))].filter((id) => !names.has(id));
   if (missing.length) for (const c of await store.getMany('customers', missing)) names.set(c._id, c.name);
+  return { placed, orders, exceptions, names };
+}
+
+export async function loadMonthlyReport(store: Store, month: string, now: number, scope: Filter = {}): Promise<MonthlyReport> {
+  const { orders, exceptions, names } = await loadMonthlyInputs(store, month, scope);
   return buildMonthlyReport(month, orders, exceptions, names, now);
 }

@@ -13,7 +13,7 @@ const h = setupWeapp({
     if (action === 'list') {
       const page = input.page as number;
       const items = page === 1
-        ? [item(1, { breaks: [{ minQty: 24, priceFen: 900 }] }), item(2, { inStock: false, available: 0 }), ...Array.from({ length: 18 }, (_, i) => item(i + 3))]
+        ? [item(1, { breaks: [{ minQty: 24, priceFen: 900 }], imageUrl: 'cloud://env-1/sku-images/abc.png' }), item(2, { inStock: false, available: 0 }), ...Array.from({ length: 18 }, (_, i) => item(i + 3))]
         : Array.from({ length: 5 }, (_, i) => item(i + 21));
       return ok({ items, page, pageSize: 20, total: 25, hasMore: page === 1 });
     }
@@ -31,6 +31,8 @@ test('catalog renders this customer\'s prices, breaks, stock, and adds to the ca
   expect(text()).toContain('满24件 ¥9.00/件');
   expect(text()).toContain('缺货');
   expect(text()).toContain('饮料');
+  // The SKU's image (a cloud storage fileID, which <Image> shows as it is); none for SKUs without one.
+  expect((page.dom.innerHTML as string).match(/<wx-image class="[^"]*sku__image/g)).toHaveLength(1);
   const listCall = h.calls.find((c) => c.name === 'catalog' && c.action === 'list');
   expect(listCall?.input).toMatchObject({ page: 1, pageSize: 20 });
 

@@ -1,5 +1,5 @@
 import Taro from '@tarojs/taro';
-import { Button, Text, View } from '@tarojs/components';
+import { Button, Image, Text, View } from '@tarojs/components';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Quote, QuoteLine } from '@dinghuo/shared/api';
 import { formatFen } from '@dinghuo/shared/fen';
@@ -100,13 +100,18 @@ export default function CartPage() {
           const caseUnit = q?.caseUnit ?? '箱';
           return (
             <View key={`${l.skuId}|${l.unit}`} className='card cart-line' data-testid='cart-line' data-sku={l.skuId}>
-              <View className='row row--between'>
-                <Text className='cart-line__name'>{q?.name ?? '…'}</Text>
-                <Text className='muted' data-testid='remove-line' onClick={() => cart.remove(l.skuId, l.unit)}>
-                  删除
-                </Text>
+              <View className='row cart-line__top'>
+                {q?.imageUrl ? <Image className='cart-line__image' src={q.imageUrl} mode='aspectFill' lazyLoad data-testid='line-image' /> : null}
+                <View className='cart-line__main'>
+                  <View className='row row--between'>
+                    <Text className='cart-line__name'>{q?.name ?? '…'}</Text>
+                    <Text className='muted' data-testid='remove-line' onClick={() => cart.remove(l.skuId, l.unit)}>
+                      删除
+                    </Text>
+                  </View>
+                  {q?.spec ? <Text className='muted'>{q.spec}</Text> : null}
+                </View>
               </View>
-              {q?.spec ? <Text className='muted'>{q.spec}</Text> : null}
               <View className='row row--between cart-line__controls'>
                 <View className='row'>
                   {(['piece', 'case'] as const).map((u) => (

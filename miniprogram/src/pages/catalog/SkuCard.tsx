@@ -1,5 +1,5 @@
 import Taro from '@tarojs/taro';
-import { Button, Text, View } from '@tarojs/components';
+import { Button, Image, Text, View } from '@tarojs/components';
 import { memo, useState } from 'react';
 import type { CatalogItem } from '@dinghuo/shared/api';
 import type { OrderUnit } from '@dinghuo/shared/catalog';
@@ -21,20 +21,25 @@ function SkuCard({ item }: { item: CatalogItem }) {
 
   return (
     <View className='sku card' data-testid='sku' data-sku={item.skuId}>
-      <View className='sku__head'>
-        <Text className='sku__name'>{item.name}</Text>
-        {item.spec ? <Text className='muted sku__spec'>{item.spec}</Text> : null}
-      </View>
-      <View className='sku__prices'>
-        <Text className='price' data-testid='unit-price'>
-          {formatFen(item.unitPriceFen)}/{item.baseUnit}
-        </Text>
-        {item.casePriceFen !== null ? (
-          <Text className='muted sku__case-price' data-testid='case-price'>
-            {formatFen(item.casePriceFen)}/{item.caseUnit}（{item.caseSize}
-            {item.baseUnit}）
-          </Text>
-        ) : null}
+      <View className='sku__top'>
+        {item.imageUrl ? <Image className='sku__image' src={item.imageUrl} mode='aspectFill' lazyLoad data-testid='sku-image' /> : null}
+        <View className='sku__main'>
+          <View className='sku__head'>
+            <Text className='sku__name'>{item.name}</Text>
+            {item.spec ? <Text className='muted sku__spec'>{item.spec}</Text> : null}
+          </View>
+          <View className='sku__prices'>
+            <Text className='price' data-testid='unit-price'>
+              {formatFen(item.unitPriceFen)}/{item.baseUnit}
+            </Text>
+            {item.casePriceFen !== null ? (
+              <Text className='muted sku__case-price' data-testid='case-price'>
+                {formatFen(item.casePriceFen)}/{item.caseUnit}（{item.caseSize}
+                {item.baseUnit}）
+              </Text>
+            ) : null}
+          </View>
+        </View>
       </View>
       {item.breaks.length > 0 ? (
         <View className='sku__breaks' data-testid='breaks'>
