@@ -8,6 +8,7 @@ export * from './pricing';
 export * from './orderStatus';
 export * from './progress';
 export * from './order';
+export * from './reservation';
 export * from './exception';
 export * from './afterSales';
 export * from './subscription';

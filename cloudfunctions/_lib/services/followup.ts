@@ -65,6 +65,7 @@ import {
   type SubmitRequest,
 } from './orders';
 import { loadLevel } from './pricingData';
+import { changeOutstanding, outstandingOf } from './counters';
 
 type StaffCaller = Extract<Caller, { kind: 'merchandiser' | 'admin' }>;
 
@@ -282,10 +283,7 @@ export async function advanceNode(store: Store, caller: Caller, input: AdvanceIn
 /** 回款: the unpaid rest of the order is paid; the customer's outstanding amount drops by it. */
 async function recordPayment(tx: Tx, order: Order): Promise<(o: Order) => Order> {
   const unpaid = Math.max(0, order.totalFen - order.paidFen);
-  if (unpaid > 0) {
-    const customer = await tx.get('customers', order.customerId);
-    if (customer) await tx.patch('customers', customer._id, { outstandingFen: customer.outstandingFen - unpaid });
-  }
+  if (unpaid > 0) await changeOutstanding(tx, order.customerId, order._id, -unpaid);
   return (o) => ({ ...o, paidFen: o.totalFen });
 }
 
@@ -419,9 +417,10 @@ export async function loadScopedCustomer(store: Store, caller: Caller, customerI
 async function toBriefs(store: Store, customers: Customer[]): Promise<CustomerBrief[]> {
   const levelIds = [...new Set(customers.map((c) => c.levelId))];
   const staffIds = [...new Set(customers.map((c) => c.merchandiserId))];
-  const [levels, staff, openCounts] = await Promise.all([
+  const [levels, staff, outstanding, openCounts] = await Promise.all([
     Promise.all(levelIds.map((id) => loadLevel(store, id))),
     store.getMany('staff', staffIds),
+    outstandingOf(store, customers.map((c) => c._id)),
     Promise.all(customers.map((c) => store.count('orders', { customerId: c._id, status: { $in: [...OPEN_STATUSES] } }))),
   ]);
   const levelName = new Map(levels.map((l) => [l._id, l.name]));
@@ -434,7 +433,7 @@ async function toBriefs(store: Store, customers: Customer[]): Promise<CustomerBr
     merchandiserId: c.merchandiserId,
     merchandiserName: staffName.get(c.merchandiserId) ?? '',
     creditLimitFen: c.creditLimitFen,
-    outstandingFen: c.outstandingFen,
+    outstandingFen: outstanding.get(c._id) ?? 0,
     openOrders: openCounts[i] ?? 0,
   }));
 }
@@ -476,7 +475,7 @@ export async function customerView(
     month,
     monthFen: totals.totalFen,
     monthOrders: totals.count,
-    outstandingFen: customer.outstandingFen,
+    outstandingFen: brief!.outstandingFen,
     orders,
   };
 }

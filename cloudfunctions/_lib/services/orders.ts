@@ -15,7 +15,6 @@ import {
   DomainError,
   emptyNodes,
   findDuplicateLine,
-  findShortage,
   nextStatuses,
   planReorder,
   priceCart,
@@ -26,7 +25,10 @@ import {
   type Caller,
   type CartLineInput,
   type Customer,
+  INTENT_LEASE_MS,
   type MessageJob,
+  type ReservationIntent,
+  type Sku,
   type Order,
   type OrderDetail,
   type OrderStatus,
@@ -38,7 +40,18 @@ import {
 } from '@dinghuo/shared';
 import type { Store, Tx, Filter } from '../data/store';
 import type { AppConfig } from '../config';
-import { loadCustomer, loadPricingContext } from './pricingData';
+import { startPricingContext } from './pricingData';
+import {
+  applyStockEffect,
+  bookCredit,
+  changeOutstanding,
+  outstandingOf,
+  releaseAllHolds,
+  releaseStockHold,
+  reserveStock,
+  unbookAll,
+  unbookCredit,
+} from './counters';
 
 export function actorOf(caller: Caller): Actor {
   if (caller.kind === 'anonymous') return { openid: caller.openid, role: 'system', name: '访客' };
@@ -99,6 +112,21 @@ export interface SubmitRequest {
 /**
  * Submits an order for a customer, placed by `placedBy` (the customer itself, or its merchandiser
  * for an order taken by phone). Prices come from the server only.
+ *
+ * Built for a document database where every call is a network request (the Medusa pattern: a
+ * reservation record plus compensation), in at most six sequential rounds whatever the line count:
+ * 1. in parallel: the order by id (a retried request answers it), the reservation intent inserted
+ *    by the order id (one request has one intent: idempotent), the customer, the SKUs and the
+ *    customer's own price lists;
+ * 2-3. the level, its price lists and the merchandiser; then the price entries by id;
+ * 4. every line reserved by a conditional single-document update (`available >= qty`) and the
+ *    amount booked on the customer's account within the credit limit, all at once; on any refusal
+ *    or failure what was reserved or booked is undone (conditional on its hold) and the intent
+ *    removed;
+ * 5. the order inserted by its deterministic id;
+ * 6. the intent marked committed.
+ * A submit that dies after 1 leaves its intent pending: past the intent's deadline the reservation
+ * timer undoes its holds, or marks it committed if the order was written.
  */
 export async function submitOrder(
   store: Store,
@@ -108,36 +136,218 @@ export async function submitOrder(
   now: number,
   config: AppConfig,
 ): Promise<Order> {
-  const orderId = orderIdFor(customerId, req.requestId);
-  const existing = await store.get('orders', orderId);
-  if (existing) return sameRequestOrThrow(existing, req);
-
   const duplicate = findDuplicateLine(req.lines);
   if (duplicate) throw new DomainError('DUPLICATE_LINE', undefined, { skuId: duplicate.skuId });
+  // A refused submit removes its intent, so a second pass can take over a request whose first
+  // holder was refused while this one waited.
+  for (let pass = 0; pass < 3; pass++) {
+    const order = await submitOnce(store, customerId, placedBy, req, now, config);
+    if (order) return order;
+  }
+  throw new DomainError('CONFLICT');
+}
 
-  const customer = await loadCustomer(store, customerId);
-  const address = customer.addresses.find((a) => a.id === req.addressId);
-  if (!address) throw new DomainError('ADDRESS_NOT_FOUND');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+async function submitOnce(
+  store: Store,
+  customerId: string,
+  placedBy: Actor,
+  req: SubmitRequest,
+  now: number,
+  config: AppConfig,
+): Promise<Order | null> {
+  const started = performance.now();
+  const orderId = orderIdFor(customerId, req.requestId);
   const skuIds = [...new Set(req.lines.map((l) => l.skuId))];
-  const [skus, { ctx }, merchandiser] = await Promise.all([
-    store.getMany('skus', skuIds),
-    loadPricingContext(store, customer, skuIds),
-    store.get('staff', customer.merchandiserId),
-  ]);
-  const skusById = new Map(skus.map((s) => [s._id, s]));
-  const { lines, totalFen } = requireValidCart(priceCart(req.lines, skusById, ctx, customer));
-  const wanted = quantitiesBySku(lines.map((l) => l.priced));
-  const madeToOrder = lines.some((l) => l.sku.madeToOrder);
+  const intent: ReservationIntent = {
+    _id: orderId,
+    customerId,
+    skuIds,
+    state: 'pending',
+    createdAt: now,
+    deadline: now + INTENT_LEASE_MS,
+  };
 
-  const order: Order = {
+  // Round 1.
+  const pricing = startPricingContext(store, customerId, skuIds);
+  const [existingR, intentR, customerR, skusR] = await Promise.allSettled([
+    store.get('orders', orderId),
+    store.insert('reservations', intent),
+    store.get('customers', customerId),
+    store.getMany('skus', skuIds),
+  ]);
+  let owned = intentR.status === 'fulfilled';
+  const dropIntent = async () => {
+    if (owned) await store.remove('reservations', orderId).catch(() => undefined);
+  };
+  if (existingR.status === 'fulfilled' && existingR.value) return sameRequestOrThrow(existingR.value, req);
+  if (intentR.status === 'rejected') {
+    if ((intentR.reason as { code?: unknown })?.code !== 'DUPLICATE_ID') throw intentR.reason;
+    const other = await awaitOtherSubmit(store, intent, req);
+    if (other === 'again') return null;
+    if (other !== 'owned') return other;
+    owned = true;
+  }
+
+  let order: Order;
+  let wanted: Map<string, number>;
+  let skusById: Map<string, Sku>;
+  let creditLimitFen: number | null;
+  try {
+    if (existingR.status === 'rejected') throw existingR.reason;
+    if (customerR.status === 'rejected') throw customerR.reason;
+    if (skusR.status === 'rejected') throw skusR.reason;
+    const customer = customerR.value;
+    if (!customer) throw new DomainError('NOT_FOUND');
+    if (!customer.active) throw new DomainError('CUSTOMER_INACTIVE');
+    creditLimitFen = customer.creditLimitFen;
+    const address = customer.addresses.find((a) => a.id === req.addressId);
+    if (!address) throw new DomainError('ADDRESS_NOT_FOUND');
+    // Rounds 2 and 3.
+    const [{ ctx }, merchandiser] = await Promise.all([pricing(customer), store.get('staff', customer.merchandiserId)]);
+    skusById = new Map(skusR.value.map((s) => [s._id, s]));
+    const { lines, totalFen } = requireValidCart(priceCart(req.lines, skusById, ctx, customer));
+    wanted = quantitiesBySku(lines.map((l) => l.priced));
+    order = buildOrder(orderId, req, customer, merchandiser?.name ?? '', placedBy, lines, totalFen, now, config);
+  } catch (e) {
+    await dropIntent();
+    throw e;
+  }
+
+  // Round 4: every line and the credit at once.
+  const undo = async (credit: boolean): Promise<boolean> => {
+    try {
+      await Promise.all([
+        ...[...wanted].map(([skuId, qty]) => releaseStockHold(store, orderId, skuId, qty)),
+        credit ? unbookCredit(store, order.customerId, orderId, order.totalFen) : Promise.resolve(false),
+      ]);
+      return true;
+    } catch {
+      // Left to the reservation timer, which repairs from the intent after its deadline.
+      return false;
+    }
+  };
+  for (let attempt = 1; ; attempt++) {
+    const [lineResults, creditResult] = await Promise.all([
+      Promise.allSettled([...wanted].map(([skuId, qty]) => reserveStock(store, orderId, skuId, qty))),
+      bookCredit(store, order.customerId, orderId, order.totalFen, creditLimitFen).then(
+        (ok) => ({ ok, error: null as unknown }),
+        (error: unknown) => ({ ok: false, error }),
+      ),
+    ]);
+    const refusedSkus = [...wanted.keys()].filter((_, i) => {
+      const r = lineResults[i]!;
+      return r.status === 'fulfilled' && !r.value;
+    });
+    const failed = lineResults.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (!failed && !creditResult.error && refusedSkus.length === 0 && creditResult.ok) break;
+    // A booking whose answer was lost may have happened: it is undone too (conditional on its hold).
+    const [undone, refusal] = await Promise.all([
+      undo(creditResult.ok || creditResult.error !== null),
+      failed || creditResult.error
+        ? Promise.resolve(null)
+        : refusalError(store, order, wanted, creditResult.ok ? refusedSkus : [], skusById, creditLimitFen),
+    ]);
+    // Stock held for a moment by other submits that were then refused elsewhere and undid it is
+    // not a shortage: when what was refused fits now, the lines are reserved again.
+    if (undone && refusal?.retry && attempt < 4) continue;
+    if (undone) await dropIntent();
+    throw failed ? failed.reason : creditResult.error ? creditResult.error : refusal!.error;
+  }
+
+  // The timer never undoes a live submit's work: its intent's deadline is far past any function
+  // timeout. A submit that somehow ran that long gives up rather than race it.
+  if (performance.now() - started > INTENT_LEASE_MS / 2) {
+    if (await undo(true)) await dropIntent();
+    throw new DomainError('CONFLICT');
+  }
+
+  // Round 5.
+  try {
+    await store.insert('orders', order);
+  } catch (e) {
+    // A lost answer: the order may be written. Otherwise undo, as for a refusal.
+    const written = await store.get('orders', orderId).catch(() => null);
+    if (!written) {
+      if (await undo(true)) await dropIntent();
+      throw e;
+    }
+  }
+  // Round 6. Not fatal: the timer marks an intent committed when it finds its order.
+  await store.patch('reservations', orderId, { state: 'committed' }).catch(() => undefined);
+  return order;
+}
+
+/**
+ * Another call holds the intent of this request (a double tap, a retry while the first is still
+ * running): wait for its order. 'again' when the other was refused (its intent is gone: submit
+ * again), 'owned' when this call took over an intent the timer had compensated.
+ */
+async function awaitOtherSubmit(store: Store, intent: ReservationIntent, req: SubmitRequest): Promise<Order | 'again' | 'owned'> {
+  for (let i = 0; i < 60; i++) {
+    const [order, current] = await Promise.all([store.get('orders', intent._id), store.get('reservations', intent._id)]);
+    if (order) return sameRequestOrThrow(order, req);
+    if (!current) return 'again';
+    if (current.state === 'compensated') {
+      const { _id: _omit, ...fresh } = intent;
+      const n = await store.updateWhere('reservations', { _id: intent._id, state: 'compensated' }, fresh);
+      if (n === 1) return 'owned';
+    }
+    await sleep(Math.min(10 * 2 ** i, 200));
+  }
+  throw new DomainError('CONFLICT');
+}
+
+/**
+ * The refusal of a submit: the credit limit (no refused SKUs given), else the first SKU short of
+ * stock as it is now; `retry` when every refused line fits what is available now.
+ */
+async function refusalError(
+  store: Store,
+  order: Order,
+  wanted: Map<string, number>,
+  refusedSkus: string[],
+  skusById: Map<string, Sku>,
+  creditLimitFen: number | null,
+): Promise<{ error: DomainError; retry: boolean }> {
+  if (refusedSkus.length === 0) {
+    const outstandingFen = (await outstandingOf(store, [order.customerId])).get(order.customerId) ?? 0;
+    const error = new DomainError('CREDIT_LIMIT_EXCEEDED', undefined, { creditLimitFen, outstandingFen, orderTotalFen: order.totalFen });
+    return { error, retry: false };
+  }
+  const stocks = new Map((await store.getMany('stock', refusedSkus)).map((s) => [s._id, s]));
+  const availableNow = (skuId: string) => {
+    const s = stocks.get(skuId);
+    return Math.max(0, s ? (s.available ?? availableOf(s)) : 0);
+  };
+  const short = refusedSkus.find((id) => availableNow(id) < wanted.get(id)!);
+  const skuId = short ?? refusedSkus[0]!;
+  const shortage = { skuId, wanted: wanted.get(skuId)!, available: availableNow(skuId) };
+  const name = skusById.get(skuId)?.name ?? '';
+  return { error: new DomainError('OUT_OF_STOCK', `${name} 库存不足，可订 ${shortage.available}`, shortage), retry: short === undefined };
+}
+
+function buildOrder(
+  orderId: string,
+  req: SubmitRequest,
+  customer: Customer,
+  merchandiserName: string,
+  placedBy: Actor,
+  lines: ReturnType<typeof requireValidCart>['lines'],
+  totalFen: number,
+  now: number,
+  config: AppConfig,
+): Order {
+  const address = customer.addresses.find((a) => a.id === req.addressId)!;
+  return {
     _id: orderId,
     orderNo: orderNoFor(orderId, now),
     requestId: req.requestId,
     customerId: customer._id,
     customer: { name: customer.name, code: customer.code, levelId: customer.levelId },
     merchandiserId: customer.merchandiserId,
-    merchandiser: { name: merchandiser?.name ?? '' },
+    merchandiser: { name: merchandiserName },
     placedBy,
     status: 'submitted',
     lines: lines.map(({ sku, priced }) => ({
@@ -160,7 +370,7 @@ export async function submitOrder(
     address: { contact: address.contact, phone: address.phone, address: address.address },
     requestedDate: req.requestedDate,
     remark: req.remark,
-    madeToOrder,
+    madeToOrder: lines.some((l) => l.sku.madeToOrder),
     dueDate: null,
     nodes: emptyNodes().map((n) => (n.key === 'intake' ? { ...n, actualAt: now, by: placedBy } : n)),
     timeline: [
@@ -182,39 +392,6 @@ export async function submitOrder(
     createdDate: businessDate(now),
     createdMonth: businessMonth(now),
   };
-
-  return store.transaction(async (tx) => {
-    const raced = await tx.get('orders', orderId);
-    if (raced) return sameRequestOrThrow(raced, req);
-
-    const fresh = await tx.get('customers', customer._id);
-    if (!fresh) throw new DomainError('NOT_FOUND');
-    if (fresh.creditLimitFen !== null && fresh.outstandingFen + totalFen > fresh.creditLimitFen) {
-      throw new DomainError('CREDIT_LIMIT_EXCEEDED', undefined, {
-        creditLimitFen: fresh.creditLimitFen,
-        outstandingFen: fresh.outstandingFen,
-        orderTotalFen: totalFen,
-      });
-    }
-
-    const stocks = new Map<string, { onHand: number; reserved: number }>();
-    for (const skuId of wanted.keys()) {
-      const s = await tx.get('stock', skuId);
-      stocks.set(skuId, s ?? { onHand: 0, reserved: 0 });
-    }
-    const shortage = findShortage(wanted, new Map([...stocks].map(([id, s]) => [id, availableOf(s)])));
-    if (shortage) {
-      const name = skusById.get(shortage.skuId)?.name ?? '';
-      throw new DomainError('OUT_OF_STOCK', `${name} 库存不足，可订 ${shortage.available}`, shortage);
-    }
-    for (const [skuId, qty] of wanted) {
-      const s = stocks.get(skuId)!;
-      await tx.patch('stock', skuId, { reserved: s.reserved + qty });
-    }
-    await tx.patch('customers', customer._id, { outstandingFen: fresh.outstandingFen + totalFen });
-    await tx.insert('orders', order);
-    return order;
-  });
 }
 
 function sameRequestOrThrow(order: Order, req: SubmitRequest): Order {
@@ -230,29 +407,6 @@ export interface StatusChangeOptions {
   mutate?: (order: Order) => Order;
   /** The timeline event kind (default 'status'). */
   event?: Order['timeline'][number]['event'];
-}
-
-async function adjustStock(tx: Tx, order: Order, effect: 'release' | 'consume'): Promise<void> {
-  const qty = quantitiesBySku(order.lines);
-  for (const [skuId, n] of qty) {
-    const s = await tx.get('stock', skuId);
-    if (!s) continue;
-    if (effect === 'release') {
-      await tx.patch('stock', skuId, { reserved: Math.max(0, s.reserved - n) });
-    } else {
-      await tx.patch('stock', skuId, { onHand: Math.max(0, s.onHand - n), reserved: Math.max(0, s.reserved - n) });
-    }
-  }
-}
-
-/** Re-reserves the stock of an order whose reservation the timer released. */
-async function reserveAgain(tx: Tx, order: Order): Promise<void> {
-  const wanted = quantitiesBySku(order.lines);
-  const stocks = new Map<string, { onHand: number; reserved: number }>();
-  for (const skuId of wanted.keys()) stocks.set(skuId, (await tx.get('stock', skuId)) ?? { onHand: 0, reserved: 0 });
-  const shortage = findShortage(wanted, new Map([...stocks].map(([id, s]) => [id, availableOf(s)])));
-  if (shortage) throw new DomainError('OUT_OF_STOCK', `库存不足，可订 ${shortage.available}`, shortage);
-  for (const [skuId, n] of wanted) await tx.patch('stock', skuId, { reserved: stocks.get(skuId)!.reserved + n });
 }
 
 export function messageJobFor(order: Order, status: OrderStatus, note: string, now: number): MessageJob {
@@ -314,23 +468,18 @@ export async function applyTransition(
 ): Promise<Order> {
   let reservation = order.reservation;
   if (t.reservation === 'release' && reservation.state === 'held') {
-    await adjustStock(tx, order, 'release');
+    await applyStockEffect(tx, order, 'release');
     reservation = { ...reservation, state: 'released' };
   } else if (t.reservation === 'consume') {
-    if (reservation.state !== 'held') await reserveAgain(tx, order);
-    await adjustStock(tx, order, 'consume');
+    if (reservation.state !== 'held') await applyStockEffect(tx, order, 'reserve');
+    await applyStockEffect(tx, order, 'consume');
     reservation = { ...reservation, state: 'consumed' };
   } else if (t.to === 'confirmed' && reservation.state === 'released') {
-    await reserveAgain(tx, order);
+    await applyStockEffect(tx, order, 'reserve');
     reservation = { ...reservation, state: 'held' };
   }
   if (t.to === 'cancelled' || t.to === 'rejected') {
-    const customer = await tx.get('customers', order.customerId);
-    if (customer) {
-      await tx.patch('customers', customer._id, {
-        outstandingFen: customer.outstandingFen - (order.totalFen - order.paidFen),
-      });
-    }
+    await changeOutstanding(tx, order.customerId, order._id, -(order.totalFen - order.paidFen));
   }
   const note = opts.note ?? '';
   let next: Order = {
@@ -355,9 +504,46 @@ export async function applyTransition(
 // --- the reservation timer -----------------------------------------------------------------
 
 /**
- * Releases the stock held by orders still unconfirmed past their deadline. The order stays
- * submitted (the merchandiser may still confirm it, which reserves again if stock allows).
+ * Repairs the submits that died half way: a reservation intent still pending past its deadline
+ * (no submit can still be running for it). If its order was written, the submit had finished
+ * but for marking the intent: it is marked committed. Otherwise whatever the submit had reserved
+ * or booked is undone — read from the holds on the stock and account documents, each undone by
+ * a conditional update, so running this twice, or alongside another run, undoes nothing twice —
+ * and the intent is marked compensated.
  */
+export async function repairStaleIntents(store: Store, now: number, limit = 200): Promise<{ committed: string[]; compensated: string[] }> {
+  const stale = await store.find('reservations', { state: 'pending', deadline: { $lte: now } }, { orderBy: [['deadline', 'asc']], limit });
+  const committed: string[] = [];
+  const compensated: string[] = [];
+  if (stale.length === 0) return { committed, compensated };
+  const orders = new Set((await store.getMany('orders', stale.map((i) => i._id))).map((o) => o._id));
+  await Promise.all(
+    stale.map(async (intent) => {
+      if (orders.has(intent._id)) {
+        await store.updateWhere('reservations', { _id: intent._id, state: 'pending' }, { state: 'committed' });
+        committed.push(intent._id);
+        return;
+      }
+      await Promise.all([releaseAllHolds(store, intent._id, intent.skuIds), unbookAll(store, intent.customerId, intent._id)]);
+      if ((await store.updateWhere('reservations', { _id: intent._id, state: 'pending' }, { state: 'compensated' })) === 1) {
+        compensated.push(intent._id);
+      }
+    }),
+  );
+  return { committed, compensated };
+}
+
+/**
+ * The reservation timer: repairs submits that died half way (repairStaleIntents), then releases
+ * the stock held by orders still unconfirmed past their deadline. Such an order stays submitted
+ * (the merchandiser may still confirm it, which reserves again if stock allows).
+ */
+export async function runReservationTimer(store: Store, now: number) {
+  const repaired = await repairStaleIntents(store, now);
+  const { released } = await releaseExpiredReservations(store, now);
+  return { released, repaired };
+}
+
 export async function releaseExpiredReservations(store: Store, now: number, limit = 200): Promise<{ released: string[] }> {
   const expired = await store.find(
     'orders',
@@ -371,7 +557,7 @@ export async function releaseExpiredReservations(store: Store, now: number, limi
       if (!order || order.status !== 'submitted' || order.reservation.state !== 'held' || order.reservation.expiresAt > now) {
         return false;
       }
-      await adjustStock(tx, order, 'release');
+      await applyStockEffect(tx, order, 'release');
       await tx.set('orders', {
         ...order,
         reservation: { ...order.reservation, state: 'released' },
