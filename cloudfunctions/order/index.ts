@@ -4,7 +4,8 @@ import { defineFunction } from '../_lib/runtime';
 import { requireCustomer } from '../_lib/identity';
 import {
   actorOf,
-  changeStatus,
+  cancel,
+  confirmReceipt,
   createAfterSales,
   loadOrderFor,
   listOrders,
@@ -28,19 +29,11 @@ export const main = defineFunction(ApiInputs.order, {
   detail: async (input, { store, caller }) => orderDetail(store, caller, await loadOrderFor(store, caller, input.orderId)),
   cancel: async (input, { store, caller, now }) => {
     requireCustomer(caller);
-    const order = await changeStatus(store, caller, input.orderId, 'cancelled', now, { note: input.reason || '客户取消订单' });
-    return orderDetail(store, caller, order);
+    return orderDetail(store, caller, await cancel(store, caller, input.orderId, input.reason, now));
   },
   confirmReceipt: async (input, { store, caller, now }) => {
     requireCustomer(caller);
-    const order = await changeStatus(store, caller, input.orderId, 'delivered', now, {
-      note: '客户确认收货',
-      mutate: (o) => ({
-        ...o,
-        nodes: o.nodes.map((n) => (n.key === 'delivery' && n.actualAt === null ? { ...n, actualAt: now, by: actorOf(caller) } : n)),
-      }),
-    });
-    return orderDetail(store, caller, order);
+    return orderDetail(store, caller, await confirmReceipt(store, caller, input.orderId, now));
   },
   reorder: async (input, { store, caller }) => {
     const me = requireCustomer(caller);

@@ -20,3 +20,4 @@ export * from './importRows';
 export * from './importPlan';
 export * from './statement';
 export * from './reportApi';
+export * from './orderAggregate';

@@ -1,44 +1,47 @@
 /**
  * The order lifecycle on top of the Store: submit (price on the server, reserve all lines or none,
- * write the order, idempotent by the client's request id), status changes through the shared
- * transition table (releasing or consuming the reservation, appending to the timeline and
- * writing the customer's message job in the same transaction), and the reservation timer.
+ * write the order, idempotent by the client's request id), status changes through the Order
+ * aggregate (shared/src/orderAggregate.ts: it decides; updateOrder loads, applies its effects
+ * and saves, in one transaction), and the reservation timer.
  */
 import { createHash } from 'node:crypto';
 import {
   availableOf,
   businessDate,
-  businessMonth,
   canRequestAfterSales,
-  checkTransition,
+  cancelOrder,
   customerTimeline,
   DomainError,
-  emptyNodes,
   findDuplicateLine,
   findShortage,
+  moveOrder,
+  newOrder,
   nextStatuses,
   planReorder,
   priceCart,
   quantitiesBySku,
+  receiveOrder,
+  releaseOrderReservation,
+  requestOrderAfterSales,
   requireValidCart,
   type Actor,
   type AfterSalesRequest,
   type Caller,
   type CartLineInput,
   type Customer,
-  type MessageJob,
   type Order,
+  type OrderChange,
   type OrderDetail,
   type OrderStatus,
   type OrderSummary,
   type Page,
   type ReorderResult,
   type Role,
-  type Transition,
 } from '@dinghuo/shared';
-import type { Store, Tx, Filter } from '../data/store';
+import type { Store, Filter } from '../data/store';
 import type { AppConfig } from '../config';
 import { loadCustomer, loadPricingContext } from './pricingData';
+import { applyOrderChange } from './orderEffects';
 
 export function actorOf(caller: Caller): Actor {
   if (caller.kind === 'anonymous') return { openid: caller.openid, role: 'system', name: '访客' };
@@ -128,60 +131,24 @@ export async function submitOrder(
   const skusById = new Map(skus.map((s) => [s._id, s]));
   const { lines, totalFen } = requireValidCart(priceCart(req.lines, skusById, ctx, customer));
   const wanted = quantitiesBySku(lines.map((l) => l.priced));
-  const madeToOrder = lines.some((l) => l.sku.madeToOrder);
 
-  const order: Order = {
-    _id: orderId,
-    orderNo: orderNoFor(orderId, now),
-    requestId: req.requestId,
-    customerId: customer._id,
-    customer: { name: customer.name, code: customer.code, levelId: customer.levelId },
-    merchandiserId: customer.merchandiserId,
-    merchandiser: { name: merchandiser?.name ?? '' },
-    placedBy,
-    status: 'submitted',
-    lines: lines.map(({ sku, priced }) => ({
-      skuId: sku._id,
-      skuCode: sku.code,
-      name: sku.name,
-      spec: sku.spec,
-      unit: priced.unit,
-      count: priced.count,
-      qty: priced.qty,
-      baseUnit: sku.baseUnit,
-      caseUnit: sku.caseUnit,
-      caseSize: sku.caseSize,
-      unitPriceFen: priced.unitPriceFen,
-      amountFen: priced.amountFen,
-      priceSource: priced.source,
-    })),
-    totalFen,
-    paidFen: 0,
-    address: { contact: address.contact, phone: address.phone, address: address.address },
-    requestedDate: req.requestedDate,
-    remark: req.remark,
-    madeToOrder,
-    dueDate: null,
-    nodes: emptyNodes().map((n) => (n.key === 'intake' ? { ...n, actualAt: now, by: placedBy } : n)),
-    timeline: [
-      {
-        at: now,
-        event: 'status',
-        status: 'submitted',
-        by: placedBy,
-        note: placedBy.role === 'customer' ? '客户提交订单' : `${placedBy.name} 代客下单`,
-      },
-    ],
-    reservation: { state: 'held', expiresAt: now + config.reservationHours * 3600_000 },
-    openExceptions: 0,
-    expediteCount: 0,
-    notification: null,
-    createdAt: now,
-    updatedAt: now,
-    lastChangeAt: now,
-    createdDate: businessDate(now),
-    createdMonth: businessMonth(now),
-  };
+  const { order } = newOrder(
+    {
+      orderId,
+      orderNo: orderNoFor(orderId, now),
+      requestId: req.requestId,
+      customer,
+      merchandiserName: merchandiser?.name ?? '',
+      placedBy,
+      lines,
+      totalFen,
+      address,
+      requestedDate: req.requestedDate,
+      remark: req.remark,
+      reservationHours: config.reservationHours,
+    },
+    now,
+  );
 
   return store.transaction(async (tx) => {
     const raced = await tx.get('orders', orderId);
@@ -224,56 +191,18 @@ function sameRequestOrThrow(order: Order, req: SubmitRequest): Order {
 
 // --- status changes ------------------------------------------------------------------------
 
-export interface StatusChangeOptions {
-  note?: string;
-  /** Extra changes to the order made in the same transaction (due date, nodes...). */
-  mutate?: (order: Order) => Order;
-  /** The timeline event kind (default 'status'). */
-  event?: Order['timeline'][number]['event'];
-}
-
-async function adjustStock(tx: Tx, order: Order, effect: 'release' | 'consume'): Promise<void> {
-  const qty = quantitiesBySku(order.lines);
-  for (const [skuId, n] of qty) {
-    const s = await tx.get('stock', skuId);
-    if (!s) continue;
-    if (effect === 'release') {
-      await tx.patch('stock', skuId, { reserved: Math.max(0, s.reserved - n) });
-    } else {
-      await tx.patch('stock', skuId, { onHand: Math.max(0, s.onHand - n), reserved: Math.max(0, s.reserved - n) });
-    }
-  }
-}
-
-/** Re-reserves the stock of an order whose reservation the timer released. */
-async function reserveAgain(tx: Tx, order: Order): Promise<void> {
-  const wanted = quantitiesBySku(order.lines);
-  const stocks = new Map<string, { onHand: number; reserved: number }>();
-  for (const skuId of wanted.keys()) stocks.set(skuId, (await tx.get('stock', skuId)) ?? { onHand: 0, reserved: 0 });
-  const shortage = findShortage(wanted, new Map([...stocks].map(([id, s]) => [id, availableOf(s)])));
-  if (shortage) throw new DomainError('OUT_OF_STOCK', `库存不足，可订 ${shortage.available}`, shortage);
-  for (const [skuId, n] of wanted) await tx.patch('stock', skuId, { reserved: stocks.get(skuId)!.reserved + n });
-}
-
-export function messageJobFor(order: Order, status: OrderStatus, note: string, now: number): MessageJob {
-  return {
-    _id: `mj_${order._id.slice(2)}_${now.toString(36)}_${status}`,
-    kind: 'order_status',
-    orderId: order._id,
-    customerId: order.customerId,
-    templateKey: 'orderStatus',
-    status: 'pending',
-    attempts: 0,
-    nextAttemptAt: now,
-    leaseUntil: null,
-    leaseOwner: null,
-    payload: { orderNo: order.orderNo, status, amountFen: order.totalFen, at: now, note },
-    recipients: [],
-    deliveries: [],
-    result: null,
-    createdAt: now,
-    updatedAt: now,
-  };
+/**
+ * Load, change, save: in one transaction the order is read (and must be the caller's), the
+ * Order aggregate decides the change, and its effects and the order's changed fields are written.
+ */
+export async function updateOrder(store: Store, caller: Caller, orderId: string, change: (order: Order) => OrderChange): Promise<OrderChange> {
+  return store.transaction(async (tx) => {
+    const order = await tx.get('orders', orderId);
+    if (!order || !canAccessOrder(caller, order)) throw new DomainError('NOT_FOUND');
+    const result = change(order);
+    await applyOrderChange(tx, result);
+    return result;
+  });
 }
 
 /**
@@ -287,69 +216,11 @@ export async function changeStatus(
   orderId: string,
   to: OrderStatus,
   now: number,
-  opts: StatusChangeOptions = {},
+  opts: { note?: string } = {},
 ): Promise<Order> {
-  const role = roleOf(caller);
+  roleOf(caller);
   const actor = actorOf(caller);
-  return store.transaction(async (tx) => {
-    const order = await tx.get('orders', orderId);
-    if (!order || !canAccessOrder(caller, order)) throw new DomainError('NOT_FOUND');
-    const check = checkTransition(order.status, to, role, { madeToOrder: order.madeToOrder });
-    if (!check.ok) {
-      if (to === 'cancelled' && role === 'customer') throw new DomainError('ORDER_NOT_CANCELLABLE');
-      if (check.reason === 'role') throw new DomainError('FORBIDDEN');
-      throw new DomainError('ILLEGAL_TRANSITION');
-    }
-    return applyTransition(tx, order, check.transition, actor, now, opts);
-  });
-}
-
-export async function applyTransition(
-  tx: Tx,
-  order: Order,
-  t: Transition,
-  actor: Actor,
-  now: number,
-  opts: StatusChangeOptions = {},
-): Promise<Order> {
-  let reservation = order.reservation;
-  if (t.reservation === 'release' && reservation.state === 'held') {
-    await adjustStock(tx, order, 'release');
-    reservation = { ...reservation, state: 'released' };
-  } else if (t.reservation === 'consume') {
-    if (reservation.state !== 'held') await reserveAgain(tx, order);
-    await adjustStock(tx, order, 'consume');
-    reservation = { ...reservation, state: 'consumed' };
-  } else if (t.to === 'confirmed' && reservation.state === 'released') {
-    await reserveAgain(tx, order);
-    reservation = { ...reservation, state: 'held' };
-  }
-  if (t.to === 'cancelled' || t.to === 'rejected') {
-    const customer = await tx.get('customers', order.customerId);
-    if (customer) {
-      await tx.patch('customers', customer._id, {
-        outstandingFen: customer.outstandingFen - (order.totalFen - order.paidFen),
-      });
-    }
-  }
-  const note = opts.note ?? '';
-  let next: Order = {
-    ...order,
-    status: t.to,
-    reservation,
-    updatedAt: now,
-    lastChangeAt: now,
-    timeline: [...order.timeline, { at: now, event: opts.event ?? 'status', status: t.to, by: actor, note }],
-  };
-  if (opts.mutate) next = opts.mutate(next);
-  const notify = t.notifyCustomer && actor.role !== 'customer';
-  if (notify) {
-    const job = messageJobFor(next, t.to, note, now);
-    await tx.insert('messageJobs', job);
-    next = { ...next, notification: { status: 'pending', jobId: job._id, at: now } };
-  }
-  await tx.set('orders', next);
-  return next;
+  return (await updateOrder(store, caller, orderId, (order) => moveOrder(order, actor, to, opts.note ?? '', now))).order;
 }
 
 // --- the reservation timer -----------------------------------------------------------------
@@ -368,19 +239,9 @@ export async function releaseExpiredReservations(store: Store, now: number, limi
   for (const candidate of expired) {
     const done = await store.transaction(async (tx) => {
       const order = await tx.get('orders', candidate._id);
-      if (!order || order.status !== 'submitted' || order.reservation.state !== 'held' || order.reservation.expiresAt > now) {
-        return false;
-      }
-      await adjustStock(tx, order, 'release');
-      await tx.set('orders', {
-        ...order,
-        reservation: { ...order.reservation, state: 'released' },
-        updatedAt: now,
-        timeline: [
-          ...order.timeline,
-          { at: now, event: 'note', by: { role: 'system', name: '系统' }, note: '超时未审核，已释放预占库存' },
-        ],
-      });
+      const change = order && releaseOrderReservation(order, now);
+      if (!change) return false;
+      await applyOrderChange(tx, change);
       return true;
     });
     if (done) released.push(candidate._id);
@@ -452,32 +313,23 @@ export async function createAfterSales(
   input: { orderId: string; kind: AfterSalesRequest['kind']; description: string },
   now: number,
 ): Promise<AfterSalesRequest> {
-  const order = await loadOrderFor(store, caller, input.orderId);
-  if (!canRequestAfterSales(order.status)) throw new DomainError('AFTER_SALES_NOT_ALLOWED');
   const actor = actorOf(caller);
-  const request: AfterSalesRequest = {
-    _id: `as_${order._id.slice(2, 14)}_${now.toString(36)}`,
-    orderId: order._id,
-    orderNo: order.orderNo,
-    customerId: order.customerId,
-    merchandiserId: order.merchandiserId,
-    kind: input.kind,
-    status: 'open',
-    description: input.description,
-    lines: [],
-    createdBy: actor,
-    createdAt: now,
-    history: [{ at: now, status: 'open', by: actor, note: input.description.slice(0, 100) }],
-  };
-  await store.transaction(async (tx) => {
-    const fresh = await tx.get('orders', order._id);
-    if (!fresh) throw new DomainError('NOT_FOUND');
-    await tx.insert('afterSales', request);
-    await tx.set('orders', {
-      ...fresh,
-      updatedAt: now,
-      timeline: [...fresh.timeline, { at: now, event: 'after_sales', by: actor, note: `申请售后：${input.description.slice(0, 60)}` }],
-    });
-  });
-  return request;
+  const change = await updateOrder(store, caller, input.orderId, (order) =>
+    requestOrderAfterSales(order, actor, { requestId: `as_${order._id.slice(2, 14)}_${now.toString(36)}`, kind: input.kind, description: input.description }, now),
+  );
+  return change.effects.afterSales!.request;
+}
+
+/** 确认收货 by the customer (or staff): shipped → delivered, the 签收 node done. */
+export async function confirmReceipt(store: Store, caller: Caller, orderId: string, now: number): Promise<Order> {
+  roleOf(caller);
+  const actor = actorOf(caller);
+  return (await updateOrder(store, caller, orderId, (order) => receiveOrder(order, actor, now))).order;
+}
+
+/** 取消订单: the customer while submitted, staff until shipment. */
+export async function cancel(store: Store, caller: Caller, orderId: string, reason: string, now: number): Promise<Order> {
+  roleOf(caller);
+  const actor = actorOf(caller);
+  return (await updateOrder(store, caller, orderId, (order) => cancelOrder(order, actor, reason, now))).order;
 }
