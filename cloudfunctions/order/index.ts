@@ -1,5 +1,6 @@
 /** order: the customer's side of the order lifecycle. */
-import { ApiInputs, DomainError } from '@dinghuo/shared';
+import { DomainError } from '@dinghuo/shared';
+import { Api } from '@dinghuo/shared/contract';
 import { defineFunction } from '../_lib/runtime';
 import { requireCustomer } from '../_lib/identity';
 import {
@@ -15,7 +16,7 @@ import {
 } from '../_lib/services/orders';
 import { loadCustomer } from '../_lib/services/pricingData';
 
-export const main = defineFunction(ApiInputs.order, {
+export const main = defineFunction(Api.order, {
   submit: async (input, { store, caller, now, config }) => {
     const me = requireCustomer(caller);
     const order = await submitOrder(store, me.customerId, actorOf(caller), input, now, config);

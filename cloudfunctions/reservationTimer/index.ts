@@ -2,13 +2,13 @@
  * reservationTimer: a timer-triggered function (config.json / cloudbaserc.json trigger) that
  * releases the stock of orders left unconfirmed past their deadline.
  */
-import { z } from 'zod';
+import { Api } from '@dinghuo/shared/contract';
 import { defineFunction } from '../_lib/runtime';
 import { requireAdmin } from '../_lib/identity';
 import { releaseExpiredReservations } from '../_lib/services/orders';
 
 export const main = defineFunction(
-  { run: z.object({}) },
+  Api.reservationTimer,
   {
     run: async (_input, { store, caller, now }) => {
       requireAdmin(caller);
