@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {
+  buildOrderStatusMessage,
   cancelOrder,
   checkTransition,
   confirmOrder,
@@ -180,6 +181,13 @@ describe('stock, account and message effects of status moves', () => {
     expect(job).toMatchObject({ kind: 'order_status', orderId: c.order._id, customerId: 'cus_1', status: 'pending', attempts: 0 });
     expect(job.payload).toEqual({ orderNo: 'DH26030212345678', status: 'rejected', amountFen: 9600, at: later, note: '该规格停产' });
     expect(c.order.notification).toEqual({ status: 'pending', jobId: job._id, at: later });
+    // what the dispatcher will send, by the subscription payload rules
+    expect(buildOrderStatusMessage(job.payload)).toMatchObject({
+      character_string1: { value: 'DH26030212345678' },
+      phrase2: { value: '已驳回' },
+      amount3: { value: '¥96.00' },
+      thing5: { value: '该规格停产' },
+    });
   });
 
   it('cancel or reject of an order whose reservation the timer released releases nothing again', () => {
