@@ -3,13 +3,13 @@
  * repairs submits that died half way (from their reservation intents) and releases the stock
  * of orders left unconfirmed past their deadline.
  */
-import { z } from 'zod';
+import { Api } from '@dinghuo/shared/contract';
 import { defineFunction } from '../_lib/runtime';
 import { requireAdmin } from '../_lib/identity';
 import { runReservationTimer } from '../_lib/services/orders';
 
 export const main = defineFunction(
-  { run: z.object({}) },
+  Api.reservationTimer,
   {
     run: async (_input, { store, caller, now }) => {
       requireAdmin(caller);

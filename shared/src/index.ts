@@ -21,3 +21,4 @@ export * from './importRows';
 export * from './importPlan';
 export * from './statement';
 export * from './reportApi';
+export * from './orderAggregate';

@@ -8,10 +8,45 @@
  * in the same update: so doing it twice changes nothing (a retried request, a lost answer), and
  * undoing it is conditional on the hold being there (never undoes what was not done, never twice).
  */
-import { DomainError, type Order } from '@dinghuo/shared';
-import { findAll, type Filter, type Patch, type Store, type Tx } from '../data/store';
+import { DomainError, type Stock } from '@dinghuo/shared';
+import { findAll, type Filter, type Patch, type Store } from '../data/store';
 
 const holdPath = (orderId: string) => `holds.${orderId}`;
+
+// --- the rules of a change, as patches (used outside and inside transactions) ----------------
+
+/**
+ * The one rule for changing a SKU's stock: reserved and onHand by these deltas, `available`
+ * (onHand − reserved) with them, and — for an order's change of its reservation — the order's
+ * hold: reserving sets it to what was reserved, releasing or consuming the reservation removes it.
+ * The submit's reservations, their undoing, the stock import and the status changes' effects
+ * (orderEffects.ts) all write stock through this.
+ */
+export function stockPatch(orderId: string | null, change: { reservedDelta: number; onHandDelta: number }): Patch {
+  const patch: Patch = {};
+  if (change.reservedDelta !== 0) patch.reserved = { $inc: change.reservedDelta };
+  if (change.onHandDelta !== 0) patch.onHand = { $inc: change.onHandDelta };
+  const availableDelta = change.onHandDelta - change.reservedDelta;
+  if (availableDelta !== 0) patch.available = { $inc: availableDelta };
+  if (orderId !== null && change.reservedDelta !== 0) patch[holdPath(orderId)] = change.reservedDelta > 0 ? change.reservedDelta : undefined;
+  return patch;
+}
+
+/**
+ * The one rule for changing a customer's account on behalf of an order: outstandingFen by deltaFen;
+ * a booking records the order's hold (the amount booked), a settlement (cancel, reject, payment:
+ * the order stops owing) removes it.
+ */
+export function accountPatch(orderId: string, deltaFen: number, hold: 'book' | 'settle'): Patch {
+  return { outstandingFen: { $inc: deltaFen }, [holdPath(orderId)]: hold === 'book' ? deltaFen : undefined };
+}
+
+/** What a SKU has available (0 without a stock document; never below zero). */
+export function availableIn(stock: Pick<Stock, 'onHand' | 'reserved' | 'available'> | null | undefined): number {
+  if (!stock) return 0;
+  return Math.max(0, stock.available ?? stock.onHand - stock.reserved);
+}
+
 
 // --- stock, outside a transaction (the submit path) ----------------------------------------
 
@@ -20,7 +55,7 @@ export async function reserveStock(store: Store, orderId: string, skuId: string,
   const n = await store.updateWhere(
     'stock',
     { _id: skuId, available: { $gte: qty }, [holdPath(orderId)]: { $exists: false } },
-    { reserved: { $inc: qty }, available: { $inc: -qty }, [holdPath(orderId)]: qty },
+    stockPatch(orderId, { reservedDelta: qty, onHandDelta: 0 }),
   );
   return n === 1;
 }
@@ -30,7 +65,7 @@ export async function releaseStockHold(store: Store, orderId: string, skuId: str
   const n = await store.updateWhere(
     'stock',
     { _id: skuId, [holdPath(orderId)]: qty },
-    { reserved: { $inc: -qty }, available: { $inc: qty }, [holdPath(orderId)]: undefined },
+    stockPatch(orderId, { reservedDelta: -qty, onHandDelta: 0 }),
   );
   return n === 1;
 }
@@ -64,7 +99,7 @@ export async function setOnHand(store: Store, skuId: string, onHand: number, att
     }
     const delta = onHand - current.onHand;
     if (delta === 0) return;
-    const n = await store.updateWhere('stock', { _id: skuId, onHand: current.onHand }, { onHand: { $inc: delta }, available: { $inc: delta } });
+    const n = await store.updateWhere('stock', { _id: skuId, onHand: current.onHand }, stockPatch(null, { reservedDelta: 0, onHandDelta: delta }));
     if (n === 1) return;
   }
   throw new DomainError('CONFLICT');
@@ -85,7 +120,7 @@ export async function bookCredit(
 ): Promise<boolean> {
   const filter: Filter = { _id: customerId, [holdPath(orderId)]: { $exists: false } };
   if (limitFen !== null) filter.outstandingFen = { $lte: limitFen - amountFen };
-  const patch: Patch = { outstandingFen: { $inc: amountFen }, [holdPath(orderId)]: amountFen };
+  const patch = accountPatch(orderId, amountFen, 'book');
   if ((await store.updateWhere('accounts', filter, patch)) === 1) return true;
   // A customer without an account yet (made by an import since): open it, then book once more.
   if (await store.get('accounts', customerId)) return false;
@@ -98,7 +133,7 @@ export async function unbookCredit(store: Store, customerId: string, orderId: st
   const n = await store.updateWhere(
     'accounts',
     { _id: customerId, [holdPath(orderId)]: amountFen },
-    { outstandingFen: { $inc: -amountFen }, [holdPath(orderId)]: undefined },
+    accountPatch(orderId, -amountFen, 'settle'),
   );
   return n === 1;
 }
@@ -128,48 +163,8 @@ export async function outstandingOf(store: Store, customerIds: readonly string[]
 }
 
 // --- inside a status change's transaction ----------------------------------------------------
-
-/**
- * What a status change does to stock, inside its transaction (the order document is in the
- * same transaction, so the effect is applied once per transition): release or consume the
- * order's reservation, or reserve again (if available) after the timer released it. Each write
- * is an increment; the order's holds go with the reservation.
- */
-export async function applyStockEffect(tx: Tx, order: Pick<Order, '_id' | 'lines'>, effect: 'release' | 'consume' | 'reserve'): Promise<void> {
-  const qty = new Map<string, number>();
-  for (const l of order.lines) qty.set(l.skuId, (qty.get(l.skuId) ?? 0) + l.qty);
-  const skuIds = [...qty.keys()];
-  const stocks = await Promise.all(skuIds.map((id) => tx.get('stock', id)));
-  if (effect === 'reserve') {
-    skuIds.forEach((skuId, i) => {
-      const s = stocks[i];
-      const wanted = qty.get(skuId)!;
-      const available = Math.max(0, s ? (s.available ?? s.onHand - s.reserved) : 0);
-      if (available < wanted) throw new DomainError('OUT_OF_STOCK', `库存不足，可订 ${available}`, { skuId, wanted, available });
-    });
-  }
-  for (const s of stocks) {
-    if (!s) continue;
-    const n = qty.get(s._id)!;
-    const hold = holdPath(order._id);
-    if (effect === 'release') await tx.patch('stock', s._id, { reserved: { $inc: -n }, available: { $inc: n }, [hold]: undefined });
-    else if (effect === 'consume') await tx.patch('stock', s._id, { onHand: { $inc: -n }, reserved: { $inc: -n }, [hold]: undefined });
-    else await tx.patch('stock', s._id, { reserved: { $inc: n }, available: { $inc: -n }, [hold]: n });
-  }
-}
-
-/**
- * Changes the customer's outstanding amount by deltaFen inside a status change's transaction
- * (cancel, reject, payment: negative); the order's booking hold goes, as it no longer owes.
- */
-export async function changeOutstanding(tx: Tx, customerId: string, orderId: string, deltaFen: number): Promise<void> {
-  const account = await tx.get('accounts', customerId);
-  if (!account) {
-    await tx.set('accounts', { _id: customerId, outstandingFen: deltaFen });
-    return;
-  }
-  await tx.patch('accounts', customerId, { outstandingFen: { $inc: deltaFen }, [holdPath(orderId)]: undefined });
-}
+// Status changes write stock and accounts through orderEffects.ts (applyOrderEffects,
+// applyAccountEffect) with stockPatch and accountPatch above.
 
 // --- migration of data written before the counters moved ---------------------------------------
 

@@ -1,50 +1,52 @@
 /**
- * The order lifecycle on top of the Store: submit (price on the server, reserve all lines or none,
- * write the order, idempotent by the client's request id), status changes through the shared
- * transition table (releasing or consuming the reservation, appending to the timeline and
- * writing the customer's message job in the same transaction), and the reservation timer.
+ * The order lifecycle on top of the Store: submit (price on the server, reserve all lines or none
+ * by conditional single-document updates, book the amount, write the order, idempotent by the
+ * client's request id), every other change through the Order aggregate
+ * (shared/src/orderAggregate.ts: it decides; updateOrder loads, applies its effects and saves, in
+ * one transaction), and the reservation timer (repairing half-done submits from their intents,
+ * releasing unconfirmed orders' stock).
  */
 import { createHash } from 'node:crypto';
 import {
   availableOf,
   businessDate,
-  businessMonth,
   canRequestAfterSales,
-  checkTransition,
+  cancelOrder,
   customerTimeline,
   DomainError,
-  emptyNodes,
   findDuplicateLine,
+  INTENT_LEASE_MS,
+  moveOrder,
+  newOrder,
   nextStatuses,
   planReorder,
   priceCart,
-  quantitiesBySku,
+  receiveOrder,
+  releaseOrderReservation,
+  requestOrderAfterSales,
   requireValidCart,
   type Actor,
   type AfterSalesRequest,
   type Caller,
   type CartLineInput,
   type Customer,
-  INTENT_LEASE_MS,
-  type MessageJob,
-  type ReservationIntent,
-  type Sku,
   type Order,
+  type OrderChange,
   type OrderDetail,
   type OrderStatus,
   type OrderSummary,
   type Page,
   type ReorderResult,
+  type ReservationIntent,
   type Role,
-  type Transition,
+  type Sku,
 } from '@dinghuo/shared';
-import type { Store, Tx, Filter } from '../data/store';
+import type { Store, Filter } from '../data/store';
 import type { AppConfig } from '../config';
 import { startPricingContext } from './pricingData';
+import { applyOrderChange } from './orderEffects';
 import {
-  applyStockEffect,
   bookCredit,
-  changeOutstanding,
   outstandingOf,
   releaseAllHolds,
   releaseStockHold,
@@ -118,7 +120,8 @@ export interface SubmitRequest {
  * 1. in parallel: the order by id (a retried request answers it), the reservation intent inserted
  *    by the order id (one request has one intent: idempotent), the customer, the SKUs and the
  *    customer's own price lists;
- * 2-3. the level, its price lists and the merchandiser; then the price entries by id;
+ * 2-3. the level, its price lists and the merchandiser; then the price entries by id; the order is
+ *    built by the Order aggregate (newOrder), whose effects name what to reserve and book;
  * 4. every line reserved by a conditional single-document update (`available >= qty`) and the
  *    amount booked on the customer's account within the credit limit, all at once; on any refusal
  *    or failure what was reserved or booked is undone (conditional on its hold) and the intent
@@ -194,6 +197,7 @@ async function submitOnce(
   let wanted: Map<string, number>;
   let skusById: Map<string, Sku>;
   let creditLimitFen: number | null;
+  let amountFen: number;
   try {
     if (existingR.status === 'rejected') throw existingR.reason;
     if (customerR.status === 'rejected') throw customerR.reason;
@@ -208,8 +212,28 @@ async function submitOnce(
     const [{ ctx }, merchandiser] = await Promise.all([pricing(customer), store.get('staff', customer.merchandiserId)]);
     skusById = new Map(skusR.value.map((s) => [s._id, s]));
     const { lines, totalFen } = requireValidCart(priceCart(req.lines, skusById, ctx, customer));
-    wanted = quantitiesBySku(lines.map((l) => l.priced));
-    order = buildOrder(orderId, req, customer, merchandiser?.name ?? '', placedBy, lines, totalFen, now, config);
+    const created = newOrder(
+      {
+        orderId,
+        orderNo: orderNoFor(orderId, now),
+        requestId: req.requestId,
+        customer,
+        merchandiserName: merchandiser?.name ?? '',
+        placedBy,
+        lines,
+        totalFen,
+        address,
+        requestedDate: req.requestedDate,
+        remark: req.remark,
+        reservationHours: config.reservationHours,
+      },
+      now,
+    );
+    order = created.order;
+    // What submitting does, as the aggregate decided it: each SKU reserved, the amount booked;
+    // here as conditional single-document updates (round 4), not inside a transaction.
+    wanted = new Map(created.effects.stock.map((s) => [s.skuId, s.reservedDelta]));
+    amountFen = created.effects.account?.outstandingDelta ?? 0;
   } catch (e) {
     await dropIntent();
     throw e;
@@ -220,7 +244,7 @@ async function submitOnce(
     try {
       await Promise.all([
         ...[...wanted].map(([skuId, qty]) => releaseStockHold(store, orderId, skuId, qty)),
-        credit ? unbookCredit(store, order.customerId, orderId, order.totalFen) : Promise.resolve(false),
+        credit ? unbookCredit(store, order.customerId, orderId, amountFen) : Promise.resolve(false),
       ]);
       return true;
     } catch {
@@ -231,7 +255,7 @@ async function submitOnce(
   for (let attempt = 1; ; attempt++) {
     const [lineResults, creditResult] = await Promise.all([
       Promise.allSettled([...wanted].map(([skuId, qty]) => reserveStock(store, orderId, skuId, qty))),
-      bookCredit(store, order.customerId, orderId, order.totalFen, creditLimitFen).then(
+      bookCredit(store, order.customerId, orderId, amountFen, creditLimitFen).then(
         (ok) => ({ ok, error: null as unknown }),
         (error: unknown) => ({ ok: false, error }),
       ),
@@ -328,72 +352,6 @@ async function refusalError(
   return { error: new DomainError('OUT_OF_STOCK', `${name} 库存不足，可订 ${shortage.available}`, shortage), retry: short === undefined };
 }
 
-function buildOrder(
-  orderId: string,
-  req: SubmitRequest,
-  customer: Customer,
-  merchandiserName: string,
-  placedBy: Actor,
-  lines: ReturnType<typeof requireValidCart>['lines'],
-  totalFen: number,
-  now: number,
-  config: AppConfig,
-): Order {
-  const address = customer.addresses.find((a) => a.id === req.addressId)!;
-  return {
-    _id: orderId,
-    orderNo: orderNoFor(orderId, now),
-    requestId: req.requestId,
-    customerId: customer._id,
-    customer: { name: customer.name, code: customer.code, levelId: customer.levelId },
-    merchandiserId: customer.merchandiserId,
-    merchandiser: { name: merchandiserName },
-    placedBy,
-    status: 'submitted',
-    lines: lines.map(({ sku, priced }) => ({
-      skuId: sku._id,
-      skuCode: sku.code,
-      name: sku.name,
-      spec: sku.spec,
-      unit: priced.unit,
-      count: priced.count,
-      qty: priced.qty,
-      baseUnit: sku.baseUnit,
-      caseUnit: sku.caseUnit,
-      caseSize: sku.caseSize,
-      unitPriceFen: priced.unitPriceFen,
-      amountFen: priced.amountFen,
-      priceSource: priced.source,
-    })),
-    totalFen,
-    paidFen: 0,
-    address: { contact: address.contact, phone: address.phone, address: address.address },
-    requestedDate: req.requestedDate,
-    remark: req.remark,
-    madeToOrder: lines.some((l) => l.sku.madeToOrder),
-    dueDate: null,
-    nodes: emptyNodes().map((n) => (n.key === 'intake' ? { ...n, actualAt: now, by: placedBy } : n)),
-    timeline: [
-      {
-        at: now,
-        event: 'status',
-        status: 'submitted',
-        by: placedBy,
-        note: placedBy.role === 'customer' ? '客户提交订单' : `${placedBy.name} 代客下单`,
-      },
-    ],
-    reservation: { state: 'held', expiresAt: now + config.reservationHours * 3600_000 },
-    openExceptions: 0,
-    expediteCount: 0,
-    notification: null,
-    createdAt: now,
-    updatedAt: now,
-    lastChangeAt: now,
-    createdDate: businessDate(now),
-    createdMonth: businessMonth(now),
-  };
-}
-
 function sameRequestOrThrow(order: Order, req: SubmitRequest): Order {
   if (linesFingerprint(order.lines) !== linesFingerprint(req.lines)) throw new DomainError('REQUEST_ID_REUSED');
   return order;
@@ -401,33 +359,19 @@ function sameRequestOrThrow(order: Order, req: SubmitRequest): Order {
 
 // --- status changes ------------------------------------------------------------------------
 
-export interface StatusChangeOptions {
-  note?: string;
-  /** Extra changes to the order made in the same transaction (due date, nodes...). */
-  mutate?: (order: Order) => Order;
-  /** The timeline event kind (default 'status'). */
-  event?: Order['timeline'][number]['event'];
-}
 
-export function messageJobFor(order: Order, status: OrderStatus, note: string, now: number): MessageJob {
-  return {
-    _id: `mj_${order._id.slice(2)}_${now.toString(36)}_${status}`,
-    kind: 'order_status',
-    orderId: order._id,
-    customerId: order.customerId,
-    templateKey: 'orderStatus',
-    status: 'pending',
-    attempts: 0,
-    nextAttemptAt: now,
-    leaseUntil: null,
-    leaseOwner: null,
-    payload: { orderNo: order.orderNo, status, amountFen: order.totalFen, at: now, note },
-    recipients: [],
-    deliveries: [],
-    result: null,
-    createdAt: now,
-    updatedAt: now,
-  };
+/**
+ * Load, change, save: in one transaction the order is read (and must be the caller's), the
+ * Order aggregate decides the change, and its effects and the order's changed fields are written.
+ */
+export async function updateOrder(store: Store, caller: Caller, orderId: string, change: (order: Order) => OrderChange): Promise<OrderChange> {
+  return store.transaction(async (tx) => {
+    const order = await tx.get('orders', orderId);
+    if (!order || !canAccessOrder(caller, order)) throw new DomainError('NOT_FOUND');
+    const result = change(order);
+    await applyOrderChange(tx, result);
+    return result;
+  });
 }
 
 /**
@@ -441,64 +385,11 @@ export async function changeStatus(
   orderId: string,
   to: OrderStatus,
   now: number,
-  opts: StatusChangeOptions = {},
+  opts: { note?: string } = {},
 ): Promise<Order> {
-  const role = roleOf(caller);
+  roleOf(caller);
   const actor = actorOf(caller);
-  return store.transaction(async (tx) => {
-    const order = await tx.get('orders', orderId);
-    if (!order || !canAccessOrder(caller, order)) throw new DomainError('NOT_FOUND');
-    const check = checkTransition(order.status, to, role, { madeToOrder: order.madeToOrder });
-    if (!check.ok) {
-      if (to === 'cancelled' && role === 'customer') throw new DomainError('ORDER_NOT_CANCELLABLE');
-      if (check.reason === 'role') throw new DomainError('FORBIDDEN');
-      throw new DomainError('ILLEGAL_TRANSITION');
-    }
-    return applyTransition(tx, order, check.transition, actor, now, opts);
-  });
-}
-
-export async function applyTransition(
-  tx: Tx,
-  order: Order,
-  t: Transition,
-  actor: Actor,
-  now: number,
-  opts: StatusChangeOptions = {},
-): Promise<Order> {
-  let reservation = order.reservation;
-  if (t.reservation === 'release' && reservation.state === 'held') {
-    await applyStockEffect(tx, order, 'release');
-    reservation = { ...reservation, state: 'released' };
-  } else if (t.reservation === 'consume') {
-    if (reservation.state !== 'held') await applyStockEffect(tx, order, 'reserve');
-    await applyStockEffect(tx, order, 'consume');
-    reservation = { ...reservation, state: 'consumed' };
-  } else if (t.to === 'confirmed' && reservation.state === 'released') {
-    await applyStockEffect(tx, order, 'reserve');
-    reservation = { ...reservation, state: 'held' };
-  }
-  if (t.to === 'cancelled' || t.to === 'rejected') {
-    await changeOutstanding(tx, order.customerId, order._id, -(order.totalFen - order.paidFen));
-  }
-  const note = opts.note ?? '';
-  let next: Order = {
-    ...order,
-    status: t.to,
-    reservation,
-    updatedAt: now,
-    lastChangeAt: now,
-    timeline: [...order.timeline, { at: now, event: opts.event ?? 'status', status: t.to, by: actor, note }],
-  };
-  if (opts.mutate) next = opts.mutate(next);
-  const notify = t.notifyCustomer && actor.role !== 'customer';
-  if (notify) {
-    const job = messageJobFor(next, t.to, note, now);
-    await tx.insert('messageJobs', job);
-    next = { ...next, notification: { status: 'pending', jobId: job._id, at: now } };
-  }
-  await tx.set('orders', next);
-  return next;
+  return (await updateOrder(store, caller, orderId, (order) => moveOrder(order, actor, to, opts.note ?? '', now))).order;
 }
 
 // --- the reservation timer -----------------------------------------------------------------
@@ -544,6 +435,10 @@ export async function runReservationTimer(store: Store, now: number) {
   return { released, repaired };
 }
 
+/**
+ * Releases the stock held by orders still unconfirmed past their deadline. The order stays
+ * submitted (the merchandiser may still confirm it, which reserves again if stock allows).
+ */
 export async function releaseExpiredReservations(store: Store, now: number, limit = 200): Promise<{ released: string[] }> {
   const expired = await store.find(
     'orders',
@@ -554,19 +449,9 @@ export async function releaseExpiredReservations(store: Store, now: number, limi
   for (const candidate of expired) {
     const done = await store.transaction(async (tx) => {
       const order = await tx.get('orders', candidate._id);
-      if (!order || order.status !== 'submitted' || order.reservation.state !== 'held' || order.reservation.expiresAt > now) {
-        return false;
-      }
-      await applyStockEffect(tx, order, 'release');
-      await tx.set('orders', {
-        ...order,
-        reservation: { ...order.reservation, state: 'released' },
-        updatedAt: now,
-        timeline: [
-          ...order.timeline,
-          { at: now, event: 'note', by: { role: 'system', name: '系统' }, note: '超时未审核，已释放预占库存' },
-        ],
-      });
+      const change = order && releaseOrderReservation(order, now);
+      if (!change) return false;
+      await applyOrderChange(tx, change);
       return true;
     });
     if (done) released.push(candidate._id);
@@ -638,32 +523,23 @@ export async function createAfterSales(
   input: { orderId: string; kind: AfterSalesRequest['kind']; description: string },
   now: number,
 ): Promise<AfterSalesRequest> {
-  const order = await loadOrderFor(store, caller, input.orderId);
-  if (!canRequestAfterSales(order.status)) throw new DomainError('AFTER_SALES_NOT_ALLOWED');
   const actor = actorOf(caller);
-  const request: AfterSalesRequest = {
-    _id: `as_${order._id.slice(2, 14)}_${now.toString(36)}`,
-    orderId: order._id,
-    orderNo: order.orderNo,
-    customerId: order.customerId,
-    merchandiserId: order.merchandiserId,
-    kind: input.kind,
-    status: 'open',
-    description: input.description,
-    lines: [],
-    createdBy: actor,
-    createdAt: now,
-    history: [{ at: now, status: 'open', by: actor, note: input.description.slice(0, 100) }],
-  };
-  await store.transaction(async (tx) => {
-    const fresh = await tx.get('orders', order._id);
-    if (!fresh) throw new DomainError('NOT_FOUND');
-    await tx.insert('afterSales', request);
-    await tx.set('orders', {
-      ...fresh,
-      updatedAt: now,
-      timeline: [...fresh.timeline, { at: now, event: 'after_sales', by: actor, note: `申请售后：${input.description.slice(0, 60)}` }],
-    });
-  });
-  return request;
+  const change = await updateOrder(store, caller, input.orderId, (order) =>
+    requestOrderAfterSales(order, actor, { requestId: `as_${order._id.slice(2, 14)}_${now.toString(36)}`, kind: input.kind, description: input.description }, now),
+  );
+  return change.effects.afterSales!.request;
+}
+
+/** 确认收货 by the customer (or staff): shipped → delivered, the 签收 node done. */
+export async function confirmReceipt(store: Store, caller: Caller, orderId: string, now: number): Promise<Order> {
+  roleOf(caller);
+  const actor = actorOf(caller);
+  return (await updateOrder(store, caller, orderId, (order) => receiveOrder(order, actor, now))).order;
+}
+
+/** 取消订单: the customer while submitted, staff until shipment. */
+export async function cancel(store: Store, caller: Caller, orderId: string, reason: string, now: number): Promise<Order> {
+  roleOf(caller);
+  const actor = actorOf(caller);
+  return (await updateOrder(store, caller, orderId, (order) => cancelOrder(order, actor, reason, now))).order;
 }
