@@ -15,35 +15,59 @@ const holdPath = (orderId: string) => `holds.${orderId}`;
 
 // --- stock, outside a transaction (the submit path) ----------------------------------------
 
-/** Reserves qty for the order if that much is available; false when it is not (or no stock). */
-export async function reserveStock(store: Store, orderId: string, skuId: string, qty: number): Promise<boolean> {
-  const n = await store.updateWhere(
-    'stock',
-    { _id: skuId, available: { $gte: qty }, [holdPath(orderId)]: { $exists: false } },
-    { reserved: { $inc: qty }, available: { $inc: -qty }, [holdPath(orderId)]: qty },
-  );
-  return n === 1;
+/** The SKUs of a line set grouped by quantity: lines of one quantity share one update. */
+function byQuantity(wanted: ReadonlyMap<string, number>): [qty: number, skuIds: string[]][] {
+  const groups = new Map<number, string[]>();
+  for (const [skuId, qty] of wanted) groups.set(qty, [...(groups.get(qty) ?? []), skuId]);
+  return [...groups];
 }
 
-/** Undoes the order's reservation of qty on this SKU, if it holds exactly that. */
-export async function releaseStockHold(store: Store, orderId: string, skuId: string, qty: number): Promise<boolean> {
-  const n = await store.updateWhere(
-    'stock',
-    { _id: skuId, [holdPath(orderId)]: qty },
-    { reserved: { $inc: -qty }, available: { $inc: qty }, [holdPath(orderId)]: undefined },
+const idFilter = (ids: string[]): Filter => (ids.length === 1 ? { _id: ids[0]! } : { _id: { $in: ids } });
+
+/**
+ * Reserves every line of an order at once: one conditional update per distinct quantity (each
+ * document is updated atomically when it has that much available; a document database updates
+ * each matching document on its own), all in parallel. Answers the SKUs refused (not enough
+ * available, or no stock document); read back from the holds only when some were.
+ */
+export async function reserveStockLines(store: Store, orderId: string, wanted: ReadonlyMap<string, number>): Promise<string[]> {
+  const hold = holdPath(orderId);
+  const unsure = await Promise.all(
+    byQuantity(wanted).map(async ([qty, ids]) => {
+      const n = await store.updateWhere(
+        'stock',
+        { ...idFilter(ids), available: { $gte: qty }, [hold]: { $exists: false } },
+        { reserved: { $inc: qty }, available: { $inc: -qty }, [hold]: qty },
+      );
+      return n === ids.length ? [] : ids;
+    }),
   );
-  return n === 1;
+  const check = unsure.flat();
+  if (check.length === 0) return [];
+  const held = new Set((await store.getMany('stock', check)).filter((s) => s.holds?.[orderId] === wanted.get(s._id)).map((s) => s._id));
+  return check.filter((id) => !held.has(id));
+}
+
+/** Undoes the order's reservations of these lines, where it holds them (one update per quantity). */
+export async function releaseStockLines(store: Store, orderId: string, wanted: ReadonlyMap<string, number>): Promise<void> {
+  const hold = holdPath(orderId);
+  await Promise.all(
+    byQuantity(wanted).map(([qty, ids]) =>
+      store.updateWhere('stock', { ...idFilter(ids), [hold]: qty }, { reserved: { $inc: -qty }, available: { $inc: qty }, [hold]: undefined }),
+    ),
+  );
 }
 
 /** Undoes whatever the order holds on these SKUs (read from the holds): the timer's repair. */
 export async function releaseAllHolds(store: Store, orderId: string, skuIds: readonly string[]): Promise<number> {
   const stocks = skuIds.length ? await store.getMany('stock', skuIds) : [];
-  const held = stocks.flatMap((s) => {
+  const held = new Map<string, number>();
+  for (const s of stocks) {
     const q = s.holds?.[orderId];
-    return q ? [{ skuId: s._id, qty: q }] : [];
-  });
-  const done = await Promise.all(held.map((h) => releaseStockHold(store, orderId, h.skuId, h.qty)));
-  return done.filter(Boolean).length;
+    if (q) held.set(s._id, q);
+  }
+  await releaseStockLines(store, orderId, held);
+  return held.size;
 }
 
 /**
@@ -139,8 +163,20 @@ export async function applyStockEffect(tx: Tx, order: Pick<Order, '_id' | 'lines
   const qty = new Map<string, number>();
   for (const l of order.lines) qty.set(l.skuId, (qty.get(l.skuId) ?? 0) + l.qty);
   const skuIds = [...qty.keys()];
+  const hold = holdPath(order._id);
+  if (effect !== 'reserve') {
+    // The order holds its stock, so its stock documents exist: increments, no reads.
+    await Promise.all(
+      skuIds.map((id) => {
+        const n = qty.get(id)!;
+        if (effect === 'release') return tx.patch('stock', id, { reserved: { $inc: -n }, available: { $inc: n }, [hold]: undefined });
+        return tx.patch('stock', id, { onHand: { $inc: -n }, reserved: { $inc: -n }, [hold]: undefined });
+      }),
+    );
+    return;
+  }
   const stocks = await Promise.all(skuIds.map((id) => tx.get('stock', id)));
-  if (effect === 'reserve') {
+  {
     skuIds.forEach((skuId, i) => {
       const s = stocks[i];
       const wanted = qty.get(skuId)!;
@@ -148,14 +184,7 @@ export async function applyStockEffect(tx: Tx, order: Pick<Order, '_id' | 'lines
       if (available < wanted) throw new DomainError('OUT_OF_STOCK', `库存不足，可订 ${available}`, { skuId, wanted, available });
     });
   }
-  for (const s of stocks) {
-    if (!s) continue;
-    const n = qty.get(s._id)!;
-    const hold = holdPath(order._id);
-    if (effect === 'release') await tx.patch('stock', s._id, { reserved: { $inc: -n }, available: { $inc: n }, [hold]: undefined });
-    else if (effect === 'consume') await tx.patch('stock', s._id, { onHand: { $inc: -n }, reserved: { $inc: -n }, [hold]: undefined });
-    else await tx.patch('stock', s._id, { reserved: { $inc: n }, available: { $inc: -n }, [hold]: n });
-  }
+  await Promise.all(stocks.map((s) => s && tx.patch('stock', s._id, { reserved: { $inc: qty.get(s._id)! }, available: { $inc: -qty.get(s._id)! }, [hold]: qty.get(s._id)! })));
 }
 
 /**
