@@ -5,7 +5,7 @@
  *   npm run bench                 # print
  *   npm run bench -- --write      # print and rewrite docs/PERFORMANCE.md
  *   npm run bench -- --only submit,pricing
- *   (names: submit, pricing, sizes, import, catalog-scroll)
+ *   (names: submit, submit-cloud, pricing, sizes, import, catalog-scroll)
  *
  * The weapp size check needs a weapp build (npm run build:weapp) and the catalog scroll benchmark
  * an H5 build (npm run build:h5); each is built here when missing.
@@ -17,6 +17,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ROOT } from '../deploy/bundle-functions';
 import { runSubmitBenchmark } from './submit';
+import { runSubmitCloudBenchmark } from './submit-cloud';
 import { runPricingBenchmark } from './pricing';
 import { runSizesBenchmark, WEAPP_DIST } from './sizes';
 import { runCatalogScrollBenchmark } from './catalog-scroll';
@@ -44,6 +45,7 @@ function runImportBenchmark(): BenchReport {
 
 const BENCHMARKS: Record<string, (argv: string[]) => Promise<BenchReport> | BenchReport> = {
   submit: runSubmitBenchmark,
+  'submit-cloud': runSubmitCloudBenchmark,
   pricing: runPricingBenchmark,
   sizes: (argv) => {
     if (!fs.existsSync(path.join(WEAPP_DIST, 'app.json'))) {

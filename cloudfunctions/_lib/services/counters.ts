@@ -47,38 +47,61 @@ export function availableIn(stock: Pick<Stock, 'onHand' | 'reserved' | 'availabl
   return Math.max(0, stock.available ?? stock.onHand - stock.reserved);
 }
 
-
 // --- stock, outside a transaction (the submit path) ----------------------------------------
 
-/** Reserves qty for the order if that much is available; false when it is not (or no stock). */
-export async function reserveStock(store: Store, orderId: string, skuId: string, qty: number): Promise<boolean> {
-  const n = await store.updateWhere(
-    'stock',
-    { _id: skuId, available: { $gte: qty }, [holdPath(orderId)]: { $exists: false } },
-    stockPatch(orderId, { reservedDelta: qty, onHandDelta: 0 }),
-  );
-  return n === 1;
+/** The SKUs of a line set grouped by quantity: lines of one quantity share one update. */
+function byQuantity(wanted: ReadonlyMap<string, number>): [qty: number, skuIds: string[]][] {
+  const groups = new Map<number, string[]>();
+  for (const [skuId, qty] of wanted) groups.set(qty, [...(groups.get(qty) ?? []), skuId]);
+  return [...groups];
 }
 
-/** Undoes the order's reservation of qty on this SKU, if it holds exactly that. */
-export async function releaseStockHold(store: Store, orderId: string, skuId: string, qty: number): Promise<boolean> {
-  const n = await store.updateWhere(
-    'stock',
-    { _id: skuId, [holdPath(orderId)]: qty },
-    stockPatch(orderId, { reservedDelta: -qty, onHandDelta: 0 }),
+const idFilter = (ids: string[]): Filter => (ids.length === 1 ? { _id: ids[0]! } : { _id: { $in: ids } });
+
+/**
+ * Reserves every line of an order at once: one conditional update per distinct quantity (each
+ * document is updated atomically when it has that much available; a document database updates
+ * each matching document on its own), all in parallel. Answers the SKUs refused (not enough
+ * available, or no stock document); read back from the holds only when some were.
+ */
+export async function reserveStockLines(store: Store, orderId: string, wanted: ReadonlyMap<string, number>): Promise<string[]> {
+  const hold = holdPath(orderId);
+  const unsure = await Promise.all(
+    byQuantity(wanted).map(async ([qty, ids]) => {
+      const n = await store.updateWhere(
+        'stock',
+        { ...idFilter(ids), available: { $gte: qty }, [hold]: { $exists: false } },
+        stockPatch(orderId, { reservedDelta: qty, onHandDelta: 0 }),
+      );
+      return n === ids.length ? [] : ids;
+    }),
   );
-  return n === 1;
+  const check = unsure.flat();
+  if (check.length === 0) return [];
+  const held = new Set((await store.getMany('stock', check)).filter((s) => s.holds?.[orderId] === wanted.get(s._id)).map((s) => s._id));
+  return check.filter((id) => !held.has(id));
+}
+
+/** Undoes the order's reservations of these lines, where it holds them (one update per quantity). */
+export async function releaseStockLines(store: Store, orderId: string, wanted: ReadonlyMap<string, number>): Promise<void> {
+  const hold = holdPath(orderId);
+  await Promise.all(
+    byQuantity(wanted).map(([qty, ids]) =>
+      store.updateWhere('stock', { ...idFilter(ids), [hold]: qty }, stockPatch(orderId, { reservedDelta: -qty, onHandDelta: 0 })),
+    ),
+  );
 }
 
 /** Undoes whatever the order holds on these SKUs (read from the holds): the timer's repair. */
 export async function releaseAllHolds(store: Store, orderId: string, skuIds: readonly string[]): Promise<number> {
   const stocks = skuIds.length ? await store.getMany('stock', skuIds) : [];
-  const held = stocks.flatMap((s) => {
+  const held = new Map<string, number>();
+  for (const s of stocks) {
     const q = s.holds?.[orderId];
-    return q ? [{ skuId: s._id, qty: q }] : [];
-  });
-  const done = await Promise.all(held.map((h) => releaseStockHold(store, orderId, h.skuId, h.qty)));
-  return done.filter(Boolean).length;
+    if (q) held.set(s._id, q);
+  }
+  await releaseStockLines(store, orderId, held);
+  return held.size;
 }
 
 /**

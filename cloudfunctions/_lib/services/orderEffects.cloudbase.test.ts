@@ -6,7 +6,7 @@
  *
  * The merchandiser confirms an order whose reservation the timer released (the confirm reserves
  * again, in its transaction, after reading the stock) while another order's submit reserves the
- * same SKU by its conditional single-document update (counters.reserveStock, outside any
+ * same SKU by its conditional single-document update (counters.reserveStockLines, outside any
  * transaction). Both interleavings are forced: the submit's update lands between the confirm's
  * read and its write, or right after the confirm's write.
  */
@@ -16,7 +16,11 @@ import type { Store, Tx } from '../data/store';
 import { CloudbaseEmulator } from '../data/testing/cloudbaseEmulator';
 import { cloudbaseStoreFor } from '../data/testing/cloudbaseTestStore';
 import { review } from './followup';
-import { reserveStock } from './counters';
+import { reserveStockLines } from './counters';
+
+/** A submit's reservation of qty X for an order (counters.reserveStockLines): true when it held. */
+const reserveStock = async (s: Store, orderId: string, skuId: string, qty: number) =>
+  (await reserveStockLines(s, orderId, new Map([[skuId, qty]]))).length === 0;
 
 const T0 = Date.UTC(2026, 2, 2, 2);
 const HOUR = 3600_000;

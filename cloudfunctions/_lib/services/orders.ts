@@ -49,8 +49,8 @@ import {
   bookCredit,
   outstandingOf,
   releaseAllHolds,
-  releaseStockHold,
-  reserveStock,
+  releaseStockLines,
+  reserveStockLines,
   unbookAll,
   unbookCredit,
 } from './counters';
@@ -122,7 +122,8 @@ export interface SubmitRequest {
  *    customer's own price lists;
  * 2-3. the level, its price lists and the merchandiser; then the price entries by id; the order is
  *    built by the Order aggregate (newOrder), whose effects name what to reserve and book;
- * 4. every line reserved by a conditional single-document update (`available >= qty`) and the
+ * 4. every line reserved by a conditional update of its stock document (`available >= qty`; lines
+ *    of one quantity share one request, each document updated atomically on its own) and the
  *    amount booked on the customer's account within the credit limit, all at once; on any refusal
  *    or failure what was reserved or booked is undone (conditional on its hold) and the intent
  *    removed;
@@ -239,11 +240,11 @@ async function submitOnce(
     throw e;
   }
 
-  // Round 4: every line and the credit at once.
+  // Round 4: every line (one conditional update per distinct quantity) and the credit at once.
   const undo = async (credit: boolean): Promise<boolean> => {
     try {
       await Promise.all([
-        ...[...wanted].map(([skuId, qty]) => releaseStockHold(store, orderId, skuId, qty)),
+        releaseStockLines(store, orderId, wanted),
         credit ? unbookCredit(store, order.customerId, orderId, amountFen) : Promise.resolve(false),
       ]);
       return true;
@@ -253,18 +254,18 @@ async function submitOnce(
     }
   };
   for (let attempt = 1; ; attempt++) {
-    const [lineResults, creditResult] = await Promise.all([
-      Promise.allSettled([...wanted].map(([skuId, qty]) => reserveStock(store, orderId, skuId, qty))),
+    const [lineResult, creditResult] = await Promise.all([
+      reserveStockLines(store, orderId, wanted).then(
+        (refused) => ({ refused, error: null as unknown }),
+        (error: unknown) => ({ refused: [] as string[], error }),
+      ),
       bookCredit(store, order.customerId, orderId, amountFen, creditLimitFen).then(
         (ok) => ({ ok, error: null as unknown }),
         (error: unknown) => ({ ok: false, error }),
       ),
     ]);
-    const refusedSkus = [...wanted.keys()].filter((_, i) => {
-      const r = lineResults[i]!;
-      return r.status === 'fulfilled' && !r.value;
-    });
-    const failed = lineResults.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    const refusedSkus = lineResult.refused;
+    const failed = lineResult.error !== null ? { reason: lineResult.error } : null;
     if (!failed && !creditResult.error && refusedSkus.length === 0 && creditResult.ok) break;
     // A booking whose answer was lost may have happened: it is undone too (conditional on its hold).
     const [undone, refusal] = await Promise.all([
@@ -430,8 +431,7 @@ export async function repairStaleIntents(store: Store, now: number, limit = 200)
  * (the merchandiser may still confirm it, which reserves again if stock allows).
  */
 export async function runReservationTimer(store: Store, now: number) {
-  const repaired = await repairStaleIntents(store, now);
-  const { released } = await releaseExpiredReservations(store, now);
+  const [repaired, { released }] = await Promise.all([repairStaleIntents(store, now), releaseExpiredReservations(store, now)]);
   return { released, repaired };
 }
 
