@@ -12,6 +12,7 @@ import { isTimerTrigger, openidFromContext, resolveCaller, type FunctionContextP
 import { hasOperatorEnvelope, OPERATOR_CALLER, operatorKeyFrom, recordOperatorCall, verifyOperatorCall, type OperatorEnvelope } from './operatorAuth';
 import type { MessageSender } from './senders';
 import type { FileStorage } from './storage';
+import type { FunctionContract } from '@dinghuo/shared/contract';
 
 export interface HandlerContext {
   caller: Caller;
@@ -39,9 +40,12 @@ export interface LocalInvocation {
 
 export type CloudContext = FunctionContextParam & { dinghuoLocal?: LocalInvocation };
 
-type Schemas = Record<string, z.ZodType>;
-export type Handlers<S extends Schemas> = {
-  [A in keyof S]: (input: z.output<S[A]>, ctx: HandlerContext) => Promise<unknown>;
+/**
+ * One handler per action of the function's contract (shared/src/contract.ts `Api`): it gets the
+ * parsed input and must answer the action's output type, so a wrong answer fails tsc.
+ */
+export type Handlers<C extends FunctionContract> = {
+  [A in keyof C]: (input: z.output<C[A]['input']>, ctx: HandlerContext) => Promise<z.output<C[A]['output']>>;
 };
 
 export interface FunctionOptions {
@@ -81,7 +85,7 @@ export function toErrorResult(e: unknown): Result<never> {
   return { ok: false, error: new DomainError('INTERNAL').toBody() };
 }
 
-export function defineFunction<S extends Schemas>(schemas: S, handlers: Handlers<S>, options: FunctionOptions = {}) {
+export function defineFunction<C extends FunctionContract>(contract: C, handlers: Handlers<C>, options: FunctionOptions = {}) {
   const anonymous = new Set(options.anonymousActions ?? []);
   return async function main(event: unknown, context?: CloudContext): Promise<Result<unknown>> {
     try {
@@ -100,9 +104,9 @@ export function defineFunction<S extends Schemas>(schemas: S, handlers: Handlers
       const parsedEvent = FunctionEvent.safeParse(event);
       if (!parsedEvent.success) throw new DomainError('VALIDATION_FAILED', undefined, { issues: zodIssues(parsedEvent.error) });
       const { action } = parsedEvent.data;
-      if (!Object.prototype.hasOwnProperty.call(schemas, action)) throw new DomainError('UNKNOWN_ACTION');
-      const schema = schemas[action]!;
-      const handler = handlers[action as keyof S];
+      if (!Object.prototype.hasOwnProperty.call(contract, action)) throw new DomainError('UNKNOWN_ACTION');
+      const schema = contract[action]!.input;
+      const handler = handlers[action as keyof C];
 
       const openid = openidFromContext(context);
       let caller: Caller;

@@ -10,14 +10,15 @@
  * call signed with the admin key DINGHUO_ADMIN_KEY (the import CLI's --env path, which has no
  * WeChat user; see _lib/operatorAuth.ts).
  */
-import { ApiInputs, DomainError } from '@dinghuo/shared';
+import { DomainError } from '@dinghuo/shared';
+import { Api } from '@dinghuo/shared/contract';
 import { defineFunction } from '../_lib/runtime';
 import { requireAdmin } from '../_lib/identity';
 import { importRows } from '../_lib/services/importer';
 import { loadMonthlyReport } from '../_lib/services/reports';
 import { monthlyReportXlsx } from '../_lib/services/reportXlsx';
 
-export const main = defineFunction(ApiInputs.admin, {
+export const main = defineFunction(Api.admin, {
   importRows: async (input, { store, caller, now }) => {
     requireAdmin(caller);
     const report = await importRows(store, input.kind, input.rows, {

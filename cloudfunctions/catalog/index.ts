@@ -1,5 +1,6 @@
 /** catalog: the caller's catalog at its own prices, and server-side quotes of a cart. */
-import { ApiInputs, DomainError, type Caller } from '@dinghuo/shared';
+import { DomainError, type Caller } from '@dinghuo/shared';
+import { Api } from '@dinghuo/shared/contract';
 import { defineFunction } from '../_lib/runtime';
 import { listCatalog, quoteCart } from '../_lib/services/catalog';
 import { loadCustomer } from '../_lib/services/pricingData';
@@ -10,7 +11,7 @@ async function callerCustomer(store: Store, caller: Caller) {
   return loadCustomer(store, requireCustomer(caller).customerId);
 }
 
-export const main = defineFunction(ApiInputs.catalog, {
+export const main = defineFunction(Api.catalog, {
   categories: async (_input, { store, caller }) => {
     if (caller.kind === 'anonymous') throw new DomainError('NOT_BOUND');
     return store.find('categories', {}, { orderBy: [['sort', 'asc']], limit: 200 });

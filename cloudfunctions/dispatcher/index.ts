@@ -4,14 +4,14 @@
  * also run it by hand (`run`). Sending goes through the MessageSender port: WeChat on Cloudbase,
  * the recorder locally. Rules and guarantees: _lib/services/dispatch.ts.
  */
-import { z } from 'zod';
+import { Api } from '@dinghuo/shared/contract';
 import { defineFunction } from '../_lib/runtime';
 import { requireAdmin } from '../_lib/identity';
 import { dispatchPending } from '../_lib/services/dispatch';
 import { senderFor } from '../_lib/senders';
 
 export const main = defineFunction(
-  { run: z.object({}) },
+  Api.dispatcher,
   {
     run: async (_input, ctx) => {
       requireAdmin(ctx.caller);

@@ -190,7 +190,7 @@ describe('with the demo data', () => {
       expect(code(await fu(WANG, 'review', { orderId: H1, decision: 'reject', reason: '   ' }))).toBe('VALIDATION_FAILED');
       const o = await order(H1);
       const stockBefore = await Promise.all(o.lines.map((l) => rt.store.get('stock', l.skuId)));
-      const outstandingBefore = (await rt.store.get('customers', 'cus_hualian'))!.outstandingFen;
+      const outstandingBefore = (await rt.store.get('accounts', 'cus_hualian'))!.outstandingFen;
 
       const after = await ok<FollowDetail>(WANG, 'review', { orderId: H1, decision: 'reject', reason: '该规格已停产' });
       expect(after.status).toBe('rejected');
@@ -198,7 +198,7 @@ describe('with the demo data', () => {
       for (const [i, l] of o.lines.entries()) {
         expect((await rt.store.get('stock', l.skuId))!.reserved).toBe(stockBefore[i]!.reserved - l.qty);
       }
-      expect((await rt.store.get('customers', 'cus_hualian'))!.outstandingFen).toBe(outstandingBefore - o.totalFen);
+      expect((await rt.store.get('accounts', 'cus_hualian'))!.outstandingFen).toBe(outstandingBefore - o.totalFen);
       expect((await jobsOf(H1)).map((j) => j.payload.status)).toEqual(['rejected']);
       expect(code(await fu(WANG, 'review', { orderId: H1, decision: 'confirm' }))).toBe('ILLEGAL_TRANSITION');
     });
@@ -234,11 +234,11 @@ describe('with the demo data', () => {
       await ok(WANG, 'advanceNode', { orderId: H2, node: 'qc' });
       await ok(WANG, 'advanceNode', { orderId: H2, node: 'shipment' });
       await ok(WANG, 'advanceNode', { orderId: H2, node: 'delivery' });
-      const owedBefore = (await rt.store.get('customers', 'cus_hualian'))!.outstandingFen;
+      const owedBefore = (await rt.store.get('accounts', 'cus_hualian'))!.outstandingFen;
       const paid = await ok<FollowDetail>(WANG, 'advanceNode', { orderId: H2, node: 'payment', note: '银行转账' });
       expect(paid.status).toBe('completed');
       expect(paid.paidFen).toBe(paid.totalFen);
-      expect((await rt.store.get('customers', 'cus_hualian'))!.outstandingFen).toBe(owedBefore - paid.totalFen);
+      expect((await rt.store.get('accounts', 'cus_hualian'))!.outstandingFen).toBe(owedBefore - paid.totalFen);
     });
 
     it('records a node without a status without moving it or messaging the customer', async () => {
@@ -416,7 +416,7 @@ describe('with the demo data', () => {
       const [h1, h3] = [await order(H1), await order(H3)];
       expect(view.monthFen).toBe(h1.totalFen + h3.totalFen);
       expect(view.monthOrders).toBe(2);
-      expect(view.outstandingFen).toBe((await rt.store.get('customers', 'cus_hualian'))!.outstandingFen);
+      expect(view.outstandingFen).toBe((await rt.store.get('accounts', 'cus_hualian'))!.outstandingFen);
       expect(view.orders.total).toBe(4);
       expect(view.customer.addresses).toHaveLength(2);
 

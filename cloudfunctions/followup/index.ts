@@ -1,5 +1,5 @@
 /** followup: the merchandiser's 跟单 tab (staff only: merchandisers see their own customers, admins all). */
-import { ApiInputs } from '@dinghuo/shared';
+import { Api } from '@dinghuo/shared/contract';
 import { defineFunction } from '../_lib/runtime';
 import { requireStaff } from '../_lib/identity';
 import { listCatalog, quoteCart } from '../_lib/services/catalog';
@@ -22,7 +22,7 @@ import {
   updateAfterSales,
 } from '../_lib/services/followup';
 
-export const main = defineFunction(ApiInputs.followup, {
+export const main = defineFunction(Api.followup, {
   today: async (_input, { store, caller, now, config }) => todayView(store, caller, now, config),
   list: async (input, { store, caller, now, config }) => listFollow(store, caller, input, now, config),
   detail: async (input, { store, caller, now, config }) => loadFollowDetail(store, caller, input.orderId, now, config),

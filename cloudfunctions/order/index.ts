@@ -1,10 +1,12 @@
 /** order: the customer's side of the order lifecycle. */
-import { ApiInputs, DomainError } from '@dinghuo/shared';
+import { DomainError } from '@dinghuo/shared';
+import { Api } from '@dinghuo/shared/contract';
 import { defineFunction } from '../_lib/runtime';
 import { requireCustomer } from '../_lib/identity';
 import {
   actorOf,
-  changeStatus,
+  cancel,
+  confirmReceipt,
   createAfterSales,
   loadOrderFor,
   listOrders,
@@ -14,7 +16,7 @@ import {
 } from '../_lib/services/orders';
 import { loadCustomer } from '../_lib/services/pricingData';
 
-export const main = defineFunction(ApiInputs.order, {
+export const main = defineFunction(Api.order, {
   submit: async (input, { store, caller, now, config }) => {
     const me = requireCustomer(caller);
     const order = await submitOrder(store, me.customerId, actorOf(caller), input, now, config);
@@ -28,19 +30,11 @@ export const main = defineFunction(ApiInputs.order, {
   detail: async (input, { store, caller }) => orderDetail(store, caller, await loadOrderFor(store, caller, input.orderId)),
   cancel: async (input, { store, caller, now }) => {
     requireCustomer(caller);
-    const order = await changeStatus(store, caller, input.orderId, 'cancelled', now, { note: input.reason || '客户取消订单' });
-    return orderDetail(store, caller, order);
+    return orderDetail(store, caller, await cancel(store, caller, input.orderId, input.reason, now));
   },
   confirmReceipt: async (input, { store, caller, now }) => {
     requireCustomer(caller);
-    const order = await changeStatus(store, caller, input.orderId, 'delivered', now, {
-      note: '客户确认收货',
-      mutate: (o) => ({
-        ...o,
-        nodes: o.nodes.map((n) => (n.key === 'delivery' && n.actualAt === null ? { ...n, actualAt: now, by: actorOf(caller) } : n)),
-      }),
-    });
-    return orderDetail(store, caller, order);
+    return orderDetail(store, caller, await confirmReceipt(store, caller, input.orderId, now));
   },
   reorder: async (input, { store, caller }) => {
     const me = requireCustomer(caller);

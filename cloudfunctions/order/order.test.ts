@@ -152,15 +152,16 @@ describe('submit', () => {
 
   it('refuses an order over the credit limit with its own code, writing nothing', async () => {
     const customer = (await rt.store.get('customers', 'cus_xiaoma'))!;
+    const account = (await rt.store.get('accounts', 'cus_xiaoma'))!;
     const sku = (await rt.store.get('skus', 'sku_0018'))!; // 东北大米 5kg, case-only
     const stock = await stockOf(sku._id);
     const cases = Math.floor((stock.onHand - stock.reserved) / sku.caseSize);
-    expect(sku.listPriceFen * sku.caseSize * cases).toBeGreaterThan(customer.creditLimitFen! - customer.outstandingFen);
+    expect(sku.listPriceFen * sku.caseSize * cases).toBeGreaterThan(customer.creditLimitFen! - account.outstandingFen);
     const r = await submit(XIAOMA, [{ skuId: sku._id, unit: 'case', count: cases }], 'credit-0001');
     expect(code(r)).toBe('CREDIT_LIMIT_EXCEEDED');
     expect(!r.ok && r.error.message).toMatch(/信用额度/);
     expect(await stockOf(sku._id)).toEqual(stock);
-    expect((await rt.store.get('customers', 'cus_xiaoma'))!.outstandingFen).toBe(customer.outstandingFen);
+    expect((await rt.store.get('accounts', 'cus_xiaoma'))!.outstandingFen).toBe(account.outstandingFen);
   });
 
   it('validates MOQ, whole cases and units', async () => {
@@ -185,13 +186,13 @@ describe('lifecycle', () => {
 
   it('cancel releases the reservation and the credit, and is recorded on the timeline', async () => {
     const before = await stockOf('sku_0002');
-    const outstanding = (await rt.store.get('customers', 'cus_hualian'))!.outstandingFen;
+    const outstanding = (await rt.store.get('accounts', 'cus_hualian'))!.outstandingFen;
     const order = await placeAndGet(HUALIAN, 'cancel-001');
     const cancelled = data<OrderDetail>(await move(HUALIAN, order._id, 'cancel', { reason: '买错了' }));
     expect(cancelled.status).toBe('cancelled');
     expect(cancelled.timeline.at(-1)).toMatchObject({ status: 'cancelled', note: '买错了', by: { role: 'customer' } });
     expect(await stockOf('sku_0002')).toEqual(before);
-    expect((await rt.store.get('customers', 'cus_hualian'))!.outstandingFen).toBe(outstanding);
+    expect((await rt.store.get('accounts', 'cus_hualian'))!.outstandingFen).toBe(outstanding);
     expect(code(await move(HUALIAN, order._id, 'cancel'))).toBe('ORDER_NOT_CANCELLABLE');
   });
 
@@ -205,7 +206,7 @@ describe('lifecycle', () => {
     await changeStatus(rt.store, wang, order._id, 'ready_to_ship', clock);
     await changeStatus(rt.store, wang, order._id, 'shipped', clock);
     const qty = order.lines[0]!.qty;
-    expect(await stockOf('sku_0002')).toEqual({ ...before, onHand: before.onHand - qty });
+    expect(await stockOf('sku_0002')).toEqual({ ...before, onHand: before.onHand - qty, available: before.available - qty });
     const delivered = data<OrderDetail>(await move(HUALIAN, order._id, 'confirmReceipt'));
     expect(delivered.status).toBe('delivered');
     expect(delivered.timeline.map((t) => t.status)).toEqual(['submitted', 'confirmed', 'ready_to_ship', 'shipped', 'delivered']);

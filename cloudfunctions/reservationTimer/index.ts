@@ -1,19 +1,20 @@
 /**
  * reservationTimer: a timer-triggered function (config.json / cloudbaserc.json trigger) that
- * releases the stock of orders left unconfirmed past their deadline.
+ * repairs submits that died half way (from their reservation intents) and releases the stock
+ * of orders left unconfirmed past their deadline.
  */
-import { z } from 'zod';
+import { Api } from '@dinghuo/shared/contract';
 import { defineFunction } from '../_lib/runtime';
 import { requireAdmin } from '../_lib/identity';
-import { releaseExpiredReservations } from '../_lib/services/orders';
+import { runReservationTimer } from '../_lib/services/orders';
 
 export const main = defineFunction(
-  { run: z.object({}) },
+  Api.reservationTimer,
   {
     run: async (_input, { store, caller, now }) => {
       requireAdmin(caller);
-      return releaseExpiredReservations(store, now);
+      return runReservationTimer(store, now);
     },
   },
-  { timer: ({ store, now }) => releaseExpiredReservations(store, now) },
+  { timer: ({ store, now }) => runReservationTimer(store, now) },
 );

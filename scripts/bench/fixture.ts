@@ -6,7 +6,7 @@
  * merchandisers, WeChat users bound to customers, and stock. A set of "hot" SKUs holds little
  * stock so that concurrent submits compete for it.
  */
-import { withVisibleTo, type Customer, type CustomerLevel, type PriceEntry, type PriceList, type Product, type Sku, type Staff, type Stock, type User } from '@dinghuo/shared';
+import { newStock, withVisibleTo, type Customer, type CustomerLevel, type PriceEntry, type PriceList, type Product, type Sku, type Staff, type Stock, type User } from '@dinghuo/shared';
 import type { SqliteStore } from '../local/sqliteStore';
 import { demoPriceEntry } from '../local/seed';
 import type { CartLineInput } from '@dinghuo/shared';
@@ -116,12 +116,8 @@ export function buildFixture(opts: FixtureOptions = DEFAULT_FIXTURE): Fixture {
   const orderable = skus.filter((s) => s.active && !s.saleScope);
   const hot = orderable.slice(0, opts.hotSkus);
   const hotIds = new Set(hot.map((s) => s._id));
-  const stock: Stock[] = skus.map((s) => ({
-    _id: s._id,
-    // Hot SKUs: a few cases, sold out during a run; the rest: plenty.
-    onHand: hotIds.has(s._id) ? s.caseSize * HOT_CASES : s.caseSize * 100_000,
-    reserved: 0,
-  }));
+  // Hot SKUs: a few cases, sold out during a run; the rest: plenty.
+  const stock: Stock[] = skus.map((s) => newStock(s._id, hotIds.has(s._id) ? s.caseSize * HOT_CASES : s.caseSize * 100_000));
 
   const staff: Staff[] = Array.from({ length: 20 }, (_, i) => ({
     _id: `stf_${pad(i + 1, 3)}`,
@@ -141,7 +137,6 @@ export function buildFixture(opts: FixtureOptions = DEFAULT_FIXTURE): Fixture {
       levelId: LEVELS[i % LEVELS.length]!._id,
       merchandiserId: staff[i % staff.length]!._id,
       creditLimitFen: null,
-      outstandingFen: 0,
       invitationCode: `INV${pad(i + 1, 6)}`,
       active: true,
       addresses: [
@@ -191,6 +186,7 @@ export function loadFixture(store: SqliteStore, f: Fixture): number {
     put('levels', f.levels);
     put('staff', f.staff);
     put('customers', f.customers);
+    put('accounts', f.customers.map((c) => ({ _id: c._id, outstandingFen: 0 })));
     put('users', f.users);
     put('priceLists', f.priceLists);
     put('prices', f.prices);

@@ -6,7 +6,7 @@
  *   npm run bench -- --write      # print and rewrite docs/PERFORMANCE.md
  *   npm run bench -- --only submit,pricing
  *   npm run bench -- --only admin-board --write   # updates only that section (and its target rows)
- *   (names: submit, pricing, sizes, import, catalog-scroll, admin-board)
+ *   (names: submit, submit-cloud, pricing, sizes, import, catalog-scroll, admin-board)
  *
  * The weapp size check needs a weapp build (npm run build:weapp), the catalog scroll benchmark an
  * H5 build (npm run build:h5) and the order board benchmark the back office build (npm run
@@ -19,6 +19,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ROOT } from '../deploy/bundle-functions';
 import { runSubmitBenchmark } from './submit';
+import { runSubmitCloudBenchmark } from './submit-cloud';
 import { runPricingBenchmark } from './pricing';
 import { runSizesBenchmark, WEAPP_DIST } from './sizes';
 import { runCatalogScrollBenchmark } from './catalog-scroll';
@@ -47,6 +48,7 @@ function runImportBenchmark(): BenchReport {
 
 const BENCHMARKS: Record<string, (argv: string[]) => Promise<BenchReport> | BenchReport> = {
   submit: runSubmitBenchmark,
+  'submit-cloud': runSubmitCloudBenchmark,
   pricing: runPricingBenchmark,
   sizes: (argv) => {
     if (!fs.existsSync(path.join(WEAPP_DIST, 'app.json'))) {

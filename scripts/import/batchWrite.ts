@@ -6,7 +6,7 @@
  */
 import type { ImportWrite } from '@dinghuo/shared';
 import type { SqliteStore } from '../local/sqliteStore';
-import type { BatchWriter } from '../../cloudfunctions/_lib/services/importer';
+import { ownedCustomerFields, type BatchWriter } from '../../cloudfunctions/_lib/services/importer';
 
 export function sqliteBatchWriter(store: SqliteStore, onWritten?: (n: number) => void): BatchWriter {
   return (writes: readonly ImportWrite[]) =>
@@ -14,8 +14,16 @@ export function sqliteBatchWriter(store: SqliteStore, onWritten?: (n: number) =>
     // only uses the synchronous primitives, which run inside the open SQLite transaction.
     store.transaction(async () => {
       writes.forEach((w, i) => {
-        if (w.coll === 'stock' && w.onHandOnly) {
-          if (!store.patchSync('stock', w.doc._id, { onHand: w.doc.onHand })) store.setSync('stock', w.doc);
+        if (w.coll === 'stock') {
+          // Inside the transaction nothing else writes: onHand and available move together.
+          const current = store.getSync('stock', w.doc._id);
+          if (!current) store.setSync('stock', { _id: w.doc._id, onHand: w.doc.onHand, reserved: 0, available: w.doc.onHand });
+          else {
+            const delta = w.doc.onHand - current.onHand;
+            store.patchSync('stock', w.doc._id, { onHand: { $inc: delta }, available: { $inc: delta } });
+          }
+        } else if (w.coll === 'customers' && w.existing) {
+          store.patchSync('customers', w.doc._id, ownedCustomerFields(w.doc));
         } else {
           store.setSync(w.coll, w.doc as never);
         }

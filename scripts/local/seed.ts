@@ -7,6 +7,7 @@
 import {
   addDays,
   businessDate,
+  newStock,
   type Customer,
   type Order,
   type PriceEntry,
@@ -163,7 +164,7 @@ export async function seedDemo(store: Store, now = Date.now()): Promise<{ skus: 
   const customers: Customer[] = [
     {
       _id: 'cus_hualian', code: 'C001', name: '华联超市', levelId: 'lv_vip', merchandiserId: 'stf_wang',
-      creditLimitFen: 50_000_000, outstandingFen: 0, invitationCode: 'HUALIAN01', active: true,
+      creditLimitFen: 50_000_000, invitationCode: 'HUALIAN01', active: true,
       addresses: [
         { id: 'addr_1', contact: '陈经理', phone: '13911110001', address: '上海市浦东新区张杨路 1000 号 华联超市仓库', isDefault: true },
         { id: 'addr_2', contact: '刘主管', phone: '13911110002', address: '上海市徐汇区漕溪北路 88 号 华联二店', isDefault: false },
@@ -171,21 +172,24 @@ export async function seedDemo(store: Store, now = Date.now()): Promise<{ skus: 
     },
     {
       _id: 'cus_yonghui', code: 'C002', name: '永辉便利', levelId: 'lv_wholesale', merchandiserId: 'stf_wang',
-      creditLimitFen: 10_000_000, outstandingFen: 0, invitationCode: 'YONGHUI01', active: true,
+      creditLimitFen: 10_000_000, invitationCode: 'YONGHUI01', active: true,
       addresses: [{ id: 'addr_1', contact: '周店长', phone: '13922220001', address: '杭州市西湖区文三路 200 号', isDefault: true }],
     },
     {
       _id: 'cus_xiaoma', code: 'C003', name: '小马副食店', levelId: 'lv_retail', merchandiserId: 'stf_wang',
-      creditLimitFen: 300_000, outstandingFen: 0, invitationCode: 'XIAOMA01', active: true,
+      creditLimitFen: 300_000, invitationCode: 'XIAOMA01', active: true,
       addresses: [{ id: 'addr_1', contact: '马老板', phone: '13933330001', address: '苏州市姑苏区人民路 66 号', isDefault: true }],
     },
     {
       _id: 'cus_xinda', code: 'C004', name: '鑫达商贸', levelId: 'lv_wholesale', merchandiserId: 'stf_li',
-      creditLimitFen: null, outstandingFen: 0, invitationCode: 'XINDA2026', active: true,
+      creditLimitFen: null, invitationCode: 'XINDA2026', active: true,
       addresses: [{ id: 'addr_1', contact: '孙经理', phone: '13944440001', address: '南京市鼓楼区中山北路 300 号', isDefault: true }],
     },
   ];
-  for (const c of customers) await store.set('customers', c);
+  for (const c of customers) {
+    await store.set('customers', c);
+    await store.set('accounts', { _id: c._id, outstandingFen: 0 });
+  }
   await store.set('users', { _id: 'demo-customer-hualian', role: 'customer', customerId: 'cus_hualian', name: '陈经理' });
   await store.set('users', { _id: 'demo-customer-yonghui', role: 'customer', customerId: 'cus_yonghui', name: '周店长' });
   await store.set('users', { _id: 'demo-customer-xiaoma', role: 'customer', customerId: 'cus_xiaoma', name: '马老板' });
@@ -199,7 +203,7 @@ export async function seedDemo(store: Store, now = Date.now()): Promise<{ skus: 
   for (const [i, s] of skus.entries()) {
     const onHand = OUT_OF_STOCK.includes(i) ? 0 : SHORT_STOCK.includes(i) ? s.caseSize * 2 : s.caseSize * (40 + (i % 5) * 20);
     await store.set('skus', s);
-    await store.set('stock', { _id: s._id, onHand, reserved: 0 });
+    await store.set('stock', newStock(s._id, onHand));
   }
 
   // Price lists: the VIP level's list (with quantity breaks), the wholesale level's, and

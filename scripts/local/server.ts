@@ -19,6 +19,7 @@ import { SqliteStore } from './sqliteStore';
 import { isSeeded, seedDemo, DEMO_IDENTITIES } from './seed';
 import { seedDemoImages } from './seedImages';
 import { backfillSkuVisibility } from '../../cloudfunctions/_lib/services/catalog';
+import { migrateCounters } from '../../cloudfunctions/_lib/services/counters';
 import { loadFunctions, type FunctionMain } from './functions';
 import { loadConfig, type AppConfig } from '../../cloudfunctions/_lib/config';
 import type { Store } from '../../cloudfunctions/_lib/data/store';
@@ -225,6 +226,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   }
   // A data dir made before SKUs carried visibleTo: the catalog lists SKUs by it.
   await backfillSkuVisibility(store);
+  // A data dir made before stock carried `available` and outstanding amounts moved to accounts.
+  await migrateCounters(store);
   const functions = loadFunctions();
   const sessions = new Map<string, string>();
   const config = opts.config ?? loadConfig();

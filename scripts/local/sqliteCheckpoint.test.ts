@@ -20,7 +20,7 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 async function writeStock(store: SqliteStore, n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
     await store.transaction(async (tx) => {
-      await tx.set('stock', { _id: `sku_${i}`, onHand: 100, reserved: 0 });
+      await tx.set('stock', { _id: `sku_${i}`, onHand: 100, reserved: 0, available: 100 });
       await tx.set('skus', {
         _id: `sku_${i}`, code: `C${i}`, productId: 'p', categoryId: 'c', name: '商品'.repeat(20), spec: '', baseUnit: '件',
         caseUnit: '箱', caseSize: 12, caseOnly: false, listPriceFen: 100, moq: 1, active: true, madeToOrder: false, leadTimeDays: 3,

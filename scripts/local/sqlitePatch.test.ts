@@ -59,10 +59,10 @@ test('every patch stores exactly what applyPatch computes, on both the json_set 
 });
 
 test('integers stay integers in the stored JSON text', () => {
-  store.setSync('stock', { _id: 'int', onHand: 10, reserved: 0 });
+  store.setSync('stock', { _id: 'int', onHand: 10, reserved: 0, available: 10 });
   store.patchSync('stock', 'int', { reserved: 3 });
   const row = store.db.prepare(`SELECT doc FROM "stock" WHERE id = 'int'`).get() as { doc: string };
-  expect(row.doc).toBe('{"_id":"int","onHand":10,"reserved":3}');
+  expect(row.doc).toBe('{"_id":"int","onHand":10,"reserved":3,"available":10}');
 });
 
 test('a patch of a missing document changes nothing and reports false', () => {
@@ -72,8 +72,8 @@ test('a patch of a missing document changes nothing and reports false', () => {
 });
 
 test('getMany returns each existing document once, whatever the ids', async () => {
-  store.setSync('stock', { _id: 'g1', onHand: 1, reserved: 0 });
-  store.setSync('stock', { _id: "g'2", onHand: 2, reserved: 0 });
+  store.setSync('stock', { _id: 'g1', onHand: 1, reserved: 0, available: 1 });
+  store.setSync('stock', { _id: "g'2", onHand: 2, reserved: 0, available: 2 });
   const docs = await store.getMany('stock', ['g1', "g'2", 'g1', 'nope']);
   expect(docs.map((d) => d._id).sort()).toEqual(["g'2", 'g1']);
   expect(await store.getMany('stock', [])).toEqual([]);

@@ -53,6 +53,7 @@ const INDEXES: Partial<Record<CollectionName, (string | string[])[]>> = {
   exceptions: ['orderId', 'merchandiserId', 'status', 'openedAt'],
   afterSales: ['customerId', 'orderId', 'merchandiserId'],
   messageJobs: ['status', 'orderId', 'nextAttemptAt'],
+  reservations: [['state', 'deadline']],
   consents: ['openid'],
   sentMessages: ['at'],
 };
@@ -472,7 +473,8 @@ export class SqliteStore implements Store {
         const rows = this.stmt(`SELECT id FROM "${coll}" WHERE ${where}`).all(...params) as { id: string }[];
         for (const r of rows) this.patchSync(coll, r.id, patch);
         return rows.length;
-      })(),
+        // IMMEDIATE: another connection on the same file cannot write between the read and the write.
+      }).immediate(),
     );
   }
 

@@ -1,6 +1,7 @@
 /**
  * The contract between the mini-program and the cloud functions: for each function, its actions'
- * input schemas (parsed by the handler) and output types (what the client gets back).
+ * input schemas (parsed by the handler) and output types (what the client gets back; the output
+ * schemas tied to these types, and the `Api` map of both, are in contract.ts).
  * A call is `{ action, input }` sent to the function named by the key.
  */
 import { z } from 'zod';
@@ -18,6 +19,7 @@ import { FollowupInputs, type FollowupOutputs } from './followupApi';
 import { AdminInputs, ReportInputs, type AdminOutputs, type ReportOutputs } from './reportApi';
 import { SubscriptionInputs, type SubscriptionOutputs } from './subscription';
 import { BackofficeInputs, type BackofficeOutputs } from './backofficeApi';
+import type { DispatchReport, ReservationRelease } from './contract';
 
 const BusinessDateInput = z.string().refine(isBusinessDate, '日期格式应为 YYYY-MM-DD');
 const ShortText = (max: number) => z.string().trim().max(max);
@@ -66,6 +68,10 @@ export const ApiInputs = {
   report: ReportInputs,
   subscription: SubscriptionInputs,
   backoffice: BackofficeInputs,
+  /** The outbox dispatcher, run by hand (admin); its timer trigger takes no action. */
+  dispatcher: { run: z.object({}) },
+  /** The reservation timer, run by hand (admin); its timer trigger takes no action. */
+  reservationTimer: { run: z.object({}) },
 } as const;
 
 export type FunctionName = keyof typeof ApiInputs;
@@ -162,13 +168,12 @@ export interface ApiOutputs {
   report: ReportOutputs;
   subscription: SubscriptionOutputs;
   backoffice: BackofficeOutputs;
+  dispatcher: { run: DispatchReport };
+  reservationTimer: { run: ReservationRelease };
 }
 
-export type ActionOutput<F extends FunctionName, A extends ActionName<F>> = F extends keyof ApiOutputs
-  ? A extends keyof ApiOutputs[F]
-    ? ApiOutputs[F][A]
-    : unknown
-  : unknown;
+/** What an action answers (its schema: ApiOutputSchemas in contract.ts). */
+export type ActionOutput<F extends FunctionName, A extends ActionName<F>> = ApiOutputs[F][A & keyof ApiOutputs[F]];
 
 /** The event a function receives. */
 export const FunctionEvent = z.object({

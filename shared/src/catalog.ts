@@ -103,15 +103,29 @@ export const PriceEntry = z.object({
 });
 export type PriceEntry = z.infer<typeof PriceEntry>;
 
-/** Stock per SKU; available = onHand - reserved, never below zero. */
+/**
+ * Stock per SKU, apart from the SKU (master data): counters changed only by increments.
+ * `available` is kept equal to onHand - reserved by every change (each changes them together),
+ * so a reservation is one conditional update on this one document (`available >= qty`); a
+ * document database has no condition comparing two fields. `holds` names the orders holding
+ * stock here and how much (holds[orderId] = qty): set by the reservation itself, so reserving
+ * and releasing are idempotent per order, and a reservation whose answer was lost can be found.
+ */
 export const Stock = z.object({
   _id: Id,
   onHand: z.number().int().min(0),
   reserved: z.number().int().min(0),
+  available: z.number().int(),
+  holds: z.record(z.string(), z.number().int().min(1)).optional(),
 });
 export type Stock = z.infer<typeof Stock>;
 
 export function availableOf(stock: Pick<Stock, 'onHand' | 'reserved'> | undefined): number {
   if (!stock) return 0;
   return Math.max(0, stock.onHand - stock.reserved);
+}
+
+/** A new stock document for a SKU with this much on hand and nothing reserved. */
+export function newStock(skuId: string, onHand: number): Stock {
+  return { _id: skuId, onHand, reserved: 0, available: onHand };
 }

@@ -19,8 +19,6 @@ export const Customer = z.object({
   merchandiserId: Id,
   /** 信用额度; null means no limit. */
   creditLimitFen: Fen.nullable().default(null),
-  /** Ordered and not yet paid (live orders' totals minus payments), kept by the functions. */
-  outstandingFen: z.number().int().default(0),
   invitationCode: z.string().min(4).max(32),
   /** The invitation code was revoked in the back office: nobody can bind with it. */
   invitationRevoked: z.boolean().optional(),
@@ -28,6 +26,21 @@ export const Customer = z.object({
   active: z.boolean().default(true),
 });
 export type Customer = z.infer<typeof Customer>;
+
+/**
+ * The customer's account (one per customer, same _id): the counter that orders, cancels and
+ * payments change, kept apart from the customer (master data that imports write), and changed
+ * only by increments. `holds[orderId]` is the amount an order booked, set by the booking itself
+ * (idempotent per order, and a booking whose answer was lost can be found); it goes when the
+ * order stops owing (cancelled, rejected, paid).
+ */
+export const Account = z.object({
+  _id: Id,
+  /** Ordered and not yet paid (live orders' totals minus payments). */
+  outstandingFen: z.number().int().default(0),
+  holds: z.record(z.string(), z.number().int()).optional(),
+});
+export type Account = z.infer<typeof Account>;
 
 /** Staff: merchandisers (跟单员) and supplier admins. */
 export const Staff = z.object({

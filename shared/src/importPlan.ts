@@ -75,7 +75,8 @@ export type ImportWrite =
   | { coll: 'staff'; doc: Staff }
   | { coll: 'priceLists'; doc: PriceList }
   | { coll: 'prices'; doc: PriceEntry }
-  | { coll: 'customers'; doc: Customer }
+  /** existing: patch the sheet's fields of a customer that exists (never the whole document). */
+  | { coll: 'customers'; doc: Customer; existing: boolean }
   /** Stock of an existing SKU: only onHand is written, so a concurrent reservation is kept. */
   | { coll: 'stock'; doc: Stock; onHandOnly: boolean };
 
@@ -410,7 +411,7 @@ export function planCustomers(
       else addresses = [{ ...imported, isDefault: !addresses.some((a) => a.isDefault) }, ...addresses];
     }
     const candidate = {
-      ...(existing ?? { _id: importIds.customer(r.code), code: r.code, outstandingFen: 0, active: true, creditLimitFen: null }),
+      ...(existing ?? { _id: importIds.customer(r.code), code: r.code, active: true, creditLimitFen: null }),
       ...definedOnly({ name: r.name, active: r.active }),
       ...(r.creditLimitFen !== undefined ? { creditLimitFen: r.creditLimitFen } : {}),
       levelId,
@@ -425,7 +426,7 @@ export function planCustomers(
     }
     const action: RowAction = !existing ? 'create' : sameDoc(existing, parsed.data) ? 'unchanged' : 'update';
     plan.outcomes.push({ row, key: r.code, action });
-    if (action !== 'unchanged') customerWrites.push({ coll: 'customers', doc: parsed.data });
+    if (action !== 'unchanged') customerWrites.push({ coll: 'customers', doc: parsed.data, existing: existing !== null && existing !== undefined });
   }
   const used = new Set(customerWrites.map((w) => (w.doc as Customer).levelId));
   const usedStaff = new Set(customerWrites.map((w) => (w.doc as Customer).merchandiserId));
@@ -464,7 +465,8 @@ export function planStock(rows: readonly Parsed<'stock'>[], refs: StockRefs): Im
       continue;
     }
     const existing = refs.stockById.get(sku._id) ?? null;
-    const doc: Stock = { _id: sku._id, onHand, reserved: existing?.reserved ?? 0 };
+    const reserved = existing?.reserved ?? 0;
+    const doc: Stock = { _id: sku._id, onHand, reserved, available: onHand - reserved };
     if (existing && onHand < existing.reserved) {
       plan.warnings.push({ row, key: r.skuCode, reason: `现有库存 ${onHand} 少于已预占 ${existing.reserved}，部分订单将无法发货` });
     }

@@ -29,7 +29,6 @@ export function customer(overrides: Partial<Customer> = {}): Customer {
     levelId: 'lv_a',
     merchandiserId: 'stf_1',
     creditLimitFen: null,
-    outstandingFen: 0,
     invitationCode: 'CODE1234',
     addresses: [],
     active: true,

@@ -193,16 +193,16 @@ describe('planning customers', () => {
     expect(plan.related).toMatchObject({ levels: ['银牌'], staff: ['刘洋'] });
     const docs = plan.writes.filter((w) => w.coll === 'customers').map((w) => w.doc as Customer);
     expect(docs[0]).toMatchObject({
-      _id: 'cus_K1', levelId: 'lv_gold', merchandiserId: 'stf_wang', creditLimitFen: 200000, invitationCode: 'HP01', outstandingFen: 0,
+      _id: 'cus_K1', levelId: 'lv_gold', merchandiserId: 'stf_wang', creditLimitFen: 200000, invitationCode: 'HP01',
       addresses: [{ id: 'addr_1', contact: '王', phone: '13800000000', address: '上海', isDefault: true }],
     });
     expect(docs[1]).toMatchObject({ levelId: importIds.level('银牌'), merchandiserId: importIds.staff('刘洋'), invitationCode: 'GENK2', creditLimitFen: null });
   });
 
-  it('keeps what the sheet leaves blank and the outstanding amount', () => {
-    const existing = customer({ _id: 'cus_1', code: 'C1', outstandingFen: 12345, creditLimitFen: 100, invitationCode: 'KEEP1' });
+  it('keeps what the sheet leaves blank, and patches an existing customer', () => {
+    const existing = customer({ _id: 'cus_1', code: 'C1', creditLimitFen: 100, invitationCode: 'KEEP1' });
     const plan = planCustomers(rows('customers', [{ code: 'C1', name: '新名字' }]), { ...base, customersByCode: new Map([['C1', existing]]) }, () => 'NEVER');
-    expect(plan.writes).toEqual([{ coll: 'customers', doc: { ...existing, name: '新名字' } }]);
+    expect(plan.writes).toEqual([{ coll: 'customers', doc: { ...existing, name: '新名字' }, existing: true }]);
   });
 
   it('refuses an invitation code held by another customer or repeated in the file, and partial addresses', () => {
@@ -228,9 +228,9 @@ describe('planning stock', () => {
     const s = sku({ _id: 'sku_A', code: 'A', caseSize: 24 });
     const plan = planStock(rows('stock', [{ skuCode: 'A', onHand: '2', unit: '箱' }]), {
       skusByCode: new Map([['A', s]]),
-      stockById: new Map([['sku_A', { _id: 'sku_A', onHand: 100, reserved: 60 }]]),
+      stockById: new Map([['sku_A', { _id: 'sku_A', onHand: 100, reserved: 60, available: 40 }]]),
     });
-    expect(plan.writes).toEqual([{ coll: 'stock', doc: { _id: 'sku_A', onHand: 48, reserved: 60 }, onHandOnly: true }]);
+    expect(plan.writes).toEqual([{ coll: 'stock', doc: { _id: 'sku_A', onHand: 48, reserved: 60, available: -12 }, onHandOnly: true }]);
     expect(plan.warnings[0]!.reason).toContain('少于已预占 60');
   });
 });

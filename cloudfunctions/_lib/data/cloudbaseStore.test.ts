@@ -526,8 +526,8 @@ describe('createCloudbaseStore (the production factory) honours TCB_CONTEXT_CNFG
       process.env.TCB_CONTEXT_KEYS = 'TCB_ENV';
       process.env.TCB_ENV = 'env-from-context';
       const store = createCloudbaseStore();
-      await store.insert('stock', { _id: 'sku_1', onHand: 3, reserved: 0 });
-      expect(await store.get('stock', 'sku_1')).toEqual({ _id: 'sku_1', onHand: 3, reserved: 0 });
+      await store.insert('stock', { _id: 'sku_1', onHand: 3, reserved: 0, available: 3 });
+      expect(await store.get('stock', 'sku_1')).toEqual({ _id: 'sku_1', onHand: 3, reserved: 0, available: 3 });
       const reqs = emu.takeRequests();
       expect(reqs).toHaveLength(2);
       for (const r of reqs) {

@@ -13,6 +13,7 @@
  *   what it reads.
  */
 import type {
+  Account,
   AfterSalesRequest,
   Category,
   Customer,
@@ -23,6 +24,7 @@ import type {
   PriceEntry,
   PriceList,
   Product,
+  ReservationIntent,
   Sku,
   Staff,
   Stock,
@@ -78,6 +80,8 @@ export interface Collections {
   priceLists: PriceList;
   prices: PriceEntry;
   stock: Stock;
+  accounts: Account;
+  reservations: ReservationIntent;
   orders: Order;
   exceptions: OrderException;
   afterSales: AfterSalesRequest;
@@ -91,7 +95,7 @@ export interface Collections {
 export type CollectionName = keyof Collections;
 export const COLLECTION_NAMES: readonly CollectionName[] = [
   'users', 'staff', 'customers', 'levels', 'categories', 'products', 'skus', 'priceLists', 'prices',
-  'stock', 'orders', 'exceptions', 'afterSales', 'consents', 'messageJobs', 'sentMessages', 'importRuns',
+  'stock', 'accounts', 'reservations', 'orders', 'exceptions', 'afterSales', 'consents', 'messageJobs', 'sentMessages', 'importRuns',
   'operatorCalls', 'stockMovements',
 ];
 

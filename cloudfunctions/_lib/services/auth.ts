@@ -1,10 +1,11 @@
 import { DomainError, type Caller, type Me } from '@dinghuo/shared';
 import type { Store } from '../data/store';
+import { outstandingOf } from './counters';
 
 export async function whoami(store: Store, caller: Caller): Promise<Me> {
   if (caller.kind === 'anonymous') return { openid: caller.openid, role: null, name: '' };
   if (caller.kind === 'customer') {
-    const customer = await store.get('customers', caller.customerId);
+    const [customer, outstanding] = await Promise.all([store.get('customers', caller.customerId), outstandingOf(store, [caller.customerId])]);
     if (!customer) return { openid: caller.openid, role: null, name: caller.name };
     const level = await store.get('levels', customer.levelId);
     return {
@@ -18,7 +19,7 @@ export async function whoami(store: Store, caller: Caller): Promise<Me> {
         levelName: level?.name ?? '',
         addresses: customer.addresses,
         creditLimitFen: customer.creditLimitFen,
-        outstandingFen: customer.outstandingFen,
+        outstandingFen: outstanding.get(customer._id) ?? 0,
       },
     };
   }

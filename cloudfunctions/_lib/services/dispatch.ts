@@ -42,6 +42,7 @@ import {
 import type { Store } from '../data/store';
 import type { AppConfig } from '../config';
 import type { MessageSender } from '../senders';
+import type { DispatchReport, JobReport } from '@dinghuo/shared/contract';
 
 export interface DispatchDeps {
   store: Store;
@@ -55,23 +56,8 @@ export interface DispatchDeps {
   clock?: () => number;
 }
 
-export interface JobReport {
-  jobId: string;
-  status: MessageJobStatus | 'skipped';
-  result: string | null;
-}
-
-export interface DispatchReport {
-  owner: string;
-  /** Jobs this run claimed and worked on. */
-  jobs: JobReport[];
-  /** Jobs another dispatcher claimed first. */
-  skipped: number;
-  /** Jobs whose expired lease was closed as 'lease_expired'. */
-  expired: string[];
-  /** Messages sent in this run. */
-  sent: number;
-}
+/** What a run did (the dispatcher's output, shared/src/contract.ts). */
+export type { DispatchReport, JobReport };
 
 /** Keep this much of a lease free: no send starts when less remains. */
 const LEASE_MARGIN_MS = 5_000;

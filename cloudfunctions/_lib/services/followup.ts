@@ -4,7 +4,8 @@
  * node implies it, through the same transition code as every status change, so the customer's
  * message job is written in the same transaction), exceptions, expediting, orders taken by phone,
  * customers and after-sales moves. The rules are in shared/ (followup.ts, warnings.ts,
- * progress.ts); this file reads, checks scope and writes.
+ * progress.ts, and every change to an order in orderAggregate.ts); this file reads, checks scope,
+ * and applies what the aggregate decided.
  *
  * Scope: a merchandiser sees only orders and customers whose merchandiserId is its staff id; an
  * admin sees all. Anything outside the scope is reported as NOT_FOUND.
@@ -14,23 +15,23 @@ import {
   advanceableNodes,
   businessDate,
   businessMonth,
-  canMoveAfterSales,
-  checkNodeAdvance,
-  checkTransition,
   classifyOrders,
+  confirmOrder,
   DomainError,
+  expediteOrder,
   monthTotals,
-  NODE_LABELS,
-  nodeActualAt,
+  moveOrderAfterSales,
   notificationLabel,
   OPEN_STATUSES,
+  openOrderException,
   orderLeadTimeDays,
   orderWarnings,
   bucketsOf,
+  recordOrderNode,
+  rejectOrder,
+  resolveOrderException,
   reviewPlan,
   TODAY_BUCKETS,
-  EXCEPTION_KIND_LABELS,
-  AFTER_SALES_STATUS_LABELS,
   type AfterSalesRequest,
   type Caller,
   type Customer,
@@ -49,22 +50,23 @@ import {
   type Severity,
   type AfterSalesStatus,
 } from '@dinghuo/shared';
-import { findAll, type Filter, type Store, type Tx } from '../data/store';
+import { findAll, type Filter, type Store } from '../data/store';
 import type { AppConfig } from '../config';
 import { requireStaff } from '../identity';
 import {
   actorOf,
-  applyTransition,
   canAccessOrder,
-  changeStatus,
   listOrders,
   loadOrderFor,
   orderDetail,
   submitOrder,
   toSummary,
+  updateOrder,
   type SubmitRequest,
 } from './orders';
+import { applyOrderChange } from './orderEffects';
 import { loadLevel } from './pricingData';
+import { outstandingOf } from './counters';
 
 type StaffCaller = Extract<Caller, { kind: 'merchandiser' | 'admin' }>;
 
@@ -201,30 +203,11 @@ export async function review(store: Store, caller: Caller, input: ReviewDecision
   requireStaff(caller);
   const actor = actorOf(caller);
   if (input.decision === 'reject') {
-    return changeStatus(store, caller, input.orderId, 'rejected', now, {
-      note: input.reason,
-      mutate: (o) => ({ ...o, nodes: o.nodes.map((n) => (n.key === 'review' ? { ...n, by: actor, note: `驳回：${input.reason}` } : n)) }),
-    });
+    return (await updateOrder(store, caller, input.orderId, (o) => rejectOrder(o, actor, input.reason, now))).order;
   }
-  const order = await loadOrderFor(store, caller, input.orderId);
-  if (order.status !== 'submitted') throw new DomainError('ILLEGAL_TRANSITION');
-  const plan = reviewPlan(businessDate(now), await leadTimeOf(store, order), order.requestedDate, {
-    dueDate: input.dueDate,
-    planned: input.planned,
-  });
-  const note = input.note ? `审单通过，交期 ${plan.dueDate}；${input.note}` : `审单通过，交期 ${plan.dueDate}`;
-  return changeStatus(store, caller, input.orderId, 'confirmed', now, {
-    note,
-    mutate: (o) => ({
-      ...o,
-      dueDate: plan.dueDate,
-      nodes: o.nodes.map((n) => ({
-        ...n,
-        plannedDate: plan.planned[n.key],
-        ...(n.key === 'review' ? { actualAt: now, by: actor, note: input.note } : {}),
-      })),
-    }),
-  });
+  const leadTimeDays = await leadTimeOf(store, await loadOrderFor(store, caller, input.orderId));
+  const confirm = { leadTimeDays, dueDate: input.dueDate, planned: input.planned, note: input.note };
+  return (await updateOrder(store, caller, input.orderId, (o) => confirmOrder(o, actor, confirm, now))).order;
 }
 
 // --- nodes -------------------------------------------------------------------------------------
@@ -238,55 +221,14 @@ export interface AdvanceInput {
 }
 
 /**
- * Records a node as done. When the node implies a status (质检 → 待发货, 出货 → 已发货, 签收 →
- * 已签收, 回款 → 已完成, 生产 → 生产中 for make-to-order), the status moves in the same
- * transaction through applyTransition (stock consumed on shipment, the customer's message job
- * written). 回款 also records the payment: paidFen = totalFen and the customer's outstanding
- * amount drops by what was unpaid.
+ * Records a node as done (recordOrderNode: the status it implies moves with it, stock consumed on
+ * shipment, the customer's message job; 回款 records the payment), in one transaction.
  */
 export async function advanceNode(store: Store, caller: Caller, input: AdvanceInput, now: number): Promise<Order> {
   const staff = requireStaff(caller);
   const actor = actorOf(caller);
-  const actualAt = nodeActualAt(input.actualDate, now);
-  const label = NODE_LABELS[input.node];
-  return store.transaction(async (tx) => {
-    const order = await tx.get('orders', input.orderId);
-    if (!order || !canAccessOrder(staff, order)) throw new DomainError('NOT_FOUND');
-    const { to } = checkNodeAdvance(order, input.node);
-    const note = input.note ? `${label}：${input.note}` : `${label}完成`;
-    const markNode = (o: Order): Order => ({
-      ...o,
-      nodes: o.nodes.map((n) =>
-        n.key === input.node ? { ...n, actualAt, by: actor, note: input.note, photoUrl: input.photoUrl ?? n.photoUrl } : n,
-      ),
-    });
-    const pay = input.node === 'payment' ? await recordPayment(tx, order) : (o: Order) => o;
-    if (to) {
-      const check = checkTransition(order.status, to, staff.kind, { madeToOrder: order.madeToOrder });
-      if (!check.ok) throw new DomainError(check.reason === 'role' ? 'FORBIDDEN' : 'ILLEGAL_TRANSITION');
-      return applyTransition(tx, order, check.transition, actor, now, { note, mutate: (o) => pay(markNode(o)) });
-    }
-    const next = pay(
-      markNode({
-        ...order,
-        updatedAt: now,
-        lastChangeAt: now,
-        timeline: [...order.timeline, { at: now, event: 'node', by: actor, note }],
-      }),
-    );
-    await tx.set('orders', next);
-    return next;
-  });
-}
-
-/** 回款: the unpaid rest of the order is paid; the customer's outstanding amount drops by it. */
-async function recordPayment(tx: Tx, order: Order): Promise<(o: Order) => Order> {
-  const unpaid = Math.max(0, order.totalFen - order.paidFen);
-  if (unpaid > 0) {
-    const customer = await tx.get('customers', order.customerId);
-    if (customer) await tx.patch('customers', customer._id, { outstandingFen: customer.outstandingFen - unpaid });
-  }
-  return (o) => ({ ...o, paidFen: o.totalFen });
+  const { orderId, ...node } = input;
+  return (await updateOrder(store, staff, orderId, (o) => recordOrderNode(o, actor, node, now))).order;
 }
 
 // --- exceptions ----------------------------------------------------------------------------
@@ -299,42 +241,9 @@ export async function logException(
 ): Promise<{ order: Order; exception: OrderException }> {
   const staff = requireStaff(caller);
   const actor = actorOf(caller);
-  const id = newId('ex', now);
-  return store.transaction(async (tx) => {
-    const order = await tx.get('orders', input.orderId);
-    if (!order || !canAccessOrder(staff, order)) throw new DomainError('NOT_FOUND');
-    if (order.status === 'cancelled' || order.status === 'rejected') throw new DomainError('ILLEGAL_TRANSITION');
-    const exception: OrderException = {
-      _id: id,
-      orderId: order._id,
-      orderNo: order.orderNo,
-      customerId: order.customerId,
-      merchandiserId: order.merchandiserId,
-      kind: input.kind,
-      severity: input.severity,
-      description: input.description,
-      owner: input.owner || actor.name,
-      status: 'open',
-      resolution: '',
-      openedBy: actor,
-      openedAt: now,
-      resolvedBy: null,
-      resolvedAt: null,
-    };
-    await tx.insert('exceptions', exception);
-    const next: Order = {
-      ...order,
-      openExceptions: order.openExceptions + 1,
-      updatedAt: now,
-      lastChangeAt: now,
-      timeline: [
-        ...order.timeline,
-        { at: now, event: 'exception', by: actor, note: `${EXCEPTION_KIND_LABELS[input.kind]}：${input.description}`.slice(0, 200) },
-      ],
-    };
-    await tx.set('orders', next);
-    return { order: next, exception };
-  });
+  const { orderId, ...rest } = input;
+  const change = await updateOrder(store, staff, orderId, (o) => openOrderException(o, actor, { exceptionId: newId('ex', now), ...rest }, now));
+  return { order: change.order, exception: change.effects.exception!.exception };
 }
 
 export async function resolveException(
@@ -348,22 +257,11 @@ export async function resolveException(
   return store.transaction(async (tx) => {
     const ex = await tx.get('exceptions', input.exceptionId);
     if (!ex || !inScope(staff, ex)) throw new DomainError('EXCEPTION_NOT_FOUND');
-    if (ex.status !== 'open') throw new DomainError('EXCEPTION_ALREADY_RESOLVED');
     const order = await tx.get('orders', ex.orderId);
     if (!order || !canAccessOrder(staff, order)) throw new DomainError('EXCEPTION_NOT_FOUND');
-    await tx.set('exceptions', { ...ex, status: 'resolved', resolution: input.resolution, resolvedBy: actor, resolvedAt: now });
-    const next: Order = {
-      ...order,
-      openExceptions: Math.max(0, order.openExceptions - 1),
-      updatedAt: now,
-      lastChangeAt: now,
-      timeline: [
-        ...order.timeline,
-        { at: now, event: 'exception', by: actor, note: `已处理（${EXCEPTION_KIND_LABELS[ex.kind]}）：${input.resolution}`.slice(0, 200) },
-      ],
-    };
-    await tx.set('orders', next);
-    return next;
+    const change = resolveOrderException(order, ex, actor, input.resolution, now);
+    await applyOrderChange(tx, change);
+    return change.order;
   });
 }
 
@@ -391,19 +289,7 @@ export async function listExceptions(
 export async function expedite(store: Store, caller: Caller, input: { orderId: string; note: string }, now: number): Promise<Order> {
   const staff = requireStaff(caller);
   const actor = actorOf(caller);
-  return store.transaction(async (tx) => {
-    const order = await tx.get('orders', input.orderId);
-    if (!order || !canAccessOrder(staff, order)) throw new DomainError('NOT_FOUND');
-    if (!OPEN_STATUSES.includes(order.status)) throw new DomainError('ILLEGAL_TRANSITION');
-    const next: Order = {
-      ...order,
-      expediteCount: order.expediteCount + 1,
-      updatedAt: now,
-      timeline: [...order.timeline, { at: now, event: 'expedite', by: actor, note: `催单：${input.note}`.slice(0, 200) }],
-    };
-    await tx.set('orders', next);
-    return next;
-  });
+  return (await updateOrder(store, staff, input.orderId, (o) => expediteOrder(o, actor, input.note, now))).order;
 }
 
 // --- customers -----------------------------------------------------------------------------
@@ -419,9 +305,10 @@ export async function loadScopedCustomer(store: Store, caller: Caller, customerI
 async function toBriefs(store: Store, customers: Customer[]): Promise<CustomerBrief[]> {
   const levelIds = [...new Set(customers.map((c) => c.levelId))];
   const staffIds = [...new Set(customers.map((c) => c.merchandiserId))];
-  const [levels, staff, openCounts] = await Promise.all([
+  const [levels, staff, outstanding, openCounts] = await Promise.all([
     Promise.all(levelIds.map((id) => loadLevel(store, id))),
     store.getMany('staff', staffIds),
+    outstandingOf(store, customers.map((c) => c._id)),
     Promise.all(customers.map((c) => store.count('orders', { customerId: c._id, status: { $in: [...OPEN_STATUSES] } }))),
   ]);
   const levelName = new Map(levels.map((l) => [l._id, l.name]));
@@ -434,7 +321,7 @@ async function toBriefs(store: Store, customers: Customer[]): Promise<CustomerBr
     merchandiserId: c.merchandiserId,
     merchandiserName: staffName.get(c.merchandiserId) ?? '',
     creditLimitFen: c.creditLimitFen,
-    outstandingFen: c.outstandingFen,
+    outstandingFen: outstanding.get(c._id) ?? 0,
     openOrders: openCounts[i] ?? 0,
   }));
 }
@@ -476,7 +363,7 @@ export async function customerView(
     month,
     monthFen: totals.totalFen,
     monthOrders: totals.count,
-    outstandingFen: customer.outstandingFen,
+    outstandingFen: brief!.outstandingFen,
     orders,
   };
 }
@@ -523,25 +410,10 @@ export async function updateAfterSales(
   return store.transaction(async (tx) => {
     const request = await tx.get('afterSales', input.requestId);
     if (!request || !inScope(staff, request)) throw new DomainError('NOT_FOUND');
-    if (!canMoveAfterSales(request.status, input.to)) throw new DomainError('ILLEGAL_TRANSITION');
-    const next: AfterSalesRequest = {
-      ...request,
-      status: input.to,
-      history: [...request.history, { at: now, status: input.to, by: actor, note: input.note }],
-    };
-    await tx.set('afterSales', next);
     const order = await tx.get('orders', request.orderId);
-    if (order) {
-      const label = AFTER_SALES_STATUS_LABELS[input.to];
-      await tx.set('orders', {
-        ...order,
-        updatedAt: now,
-        timeline: [
-          ...order.timeline,
-          { at: now, event: 'after_sales', by: actor, note: (input.note ? `售后${label}：${input.note}` : `售后${label}`).slice(0, 200) },
-        ],
-      });
-    }
-    return next;
+    if (!order) throw new DomainError('NOT_FOUND');
+    const change = moveOrderAfterSales(order, request, actor, input, now);
+    await applyOrderChange(tx, change);
+    return change.effects.afterSales!.request;
   });
 }

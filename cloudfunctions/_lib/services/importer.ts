@@ -21,6 +21,7 @@ import {
   priceListFor,
   resolvePriceRow,
   type BadRow,
+  type Customer,
   type CustomerLevel,
   type ImportKind,
   type ImportPlan,
@@ -30,7 +31,8 @@ import {
   type PriceList,
   type SheetRow,
 } from '@dinghuo/shared';
-import { findAll, type CollectionName, type DocOf, type Store } from '../data/store';
+import { findAll, type CollectionName, type DocOf, type Patch, type Store } from '../data/store';
+import { setOnHand } from './counters';
 
 export type BatchWriter = (writes: readonly ImportWrite[]) => Promise<void>;
 export type ImportPhase = 'validate' | 'load' | 'write';
@@ -83,10 +85,22 @@ async function skusByCode(store: Store, codes: readonly string[]) {
   return byKey(await findIn(store, 'skus', 'code', codes), (s) => s.code);
 }
 
-/** Writes one write through the Store interface. */
+/**
+ * Writes one write through the Store interface, touching only what the import owns: a counted
+ * onHand becomes an increment of onHand and available conditional on the onHand read (so stock
+ * reserved meanwhile is kept), and an existing customer is patched field by field (its account,
+ * which orders change, is another document and never written here).
+ */
 async function writeOne(store: Store, w: ImportWrite): Promise<void> {
-  if (w.coll === 'stock' && w.onHandOnly) await store.patch('stock', w.doc._id, { onHand: w.doc.onHand });
+  if (w.coll === 'stock') await setOnHand(store, w.doc._id, w.doc.onHand);
+  else if (w.coll === 'customers' && w.existing) await store.patch('customers', w.doc._id, ownedCustomerFields(w.doc));
   else await store.set(w.coll, w.doc as never);
+}
+
+/** The fields of a customer that the customers sheet owns (everything but the id). */
+export function ownedCustomerFields(doc: Customer): Patch {
+  const { _id: _omit, ...fields } = doc;
+  return fields;
 }
 
 /** The Store path (Cloudbase, or the local runtime's admin function): a few writes at a time. */

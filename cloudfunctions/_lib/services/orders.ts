@@ -1,44 +1,59 @@
 /**
- * The order lifecycle on top of the Store: submit (price on the server, reserve all lines or none,
- * write the order, idempotent by the client's request id), status changes through the shared
- * transition table (releasing or consuming the reservation, appending to the timeline and
- * writing the customer's message job in the same transaction), and the reservation timer.
+ * The order lifecycle on top of the Store: submit (price on the server, reserve all lines or none
+ * by conditional single-document updates, book the amount, write the order, idempotent by the
+ * client's request id), every other change through the Order aggregate
+ * (shared/src/orderAggregate.ts: it decides; updateOrder loads, applies its effects and saves, in
+ * one transaction), and the reservation timer (repairing half-done submits from their intents,
+ * releasing unconfirmed orders' stock).
  */
 import { createHash } from 'node:crypto';
 import {
   availableOf,
   businessDate,
-  businessMonth,
   canRequestAfterSales,
-  checkTransition,
+  cancelOrder,
   customerTimeline,
   DomainError,
-  emptyNodes,
   findDuplicateLine,
-  findShortage,
+  INTENT_LEASE_MS,
+  moveOrder,
+  newOrder,
   nextStatuses,
   planReorder,
   priceCart,
-  quantitiesBySku,
+  receiveOrder,
+  releaseOrderReservation,
+  requestOrderAfterSales,
   requireValidCart,
   type Actor,
   type AfterSalesRequest,
   type Caller,
   type CartLineInput,
   type Customer,
-  type MessageJob,
   type Order,
+  type OrderChange,
   type OrderDetail,
   type OrderStatus,
   type OrderSummary,
   type Page,
   type ReorderResult,
+  type ReservationIntent,
   type Role,
-  type Transition,
+  type Sku,
 } from '@dinghuo/shared';
-import type { Store, Tx, Filter } from '../data/store';
+import type { Store, Filter } from '../data/store';
 import type { AppConfig } from '../config';
-import { loadCustomer, loadPricingContext } from './pricingData';
+import { startPricingContext } from './pricingData';
+import { applyOrderChange } from './orderEffects';
+import {
+  bookCredit,
+  outstandingOf,
+  releaseAllHolds,
+  releaseStockLines,
+  reserveStockLines,
+  unbookAll,
+  unbookCredit,
+} from './counters';
 
 export function actorOf(caller: Caller): Actor {
   if (caller.kind === 'anonymous') return { openid: caller.openid, role: 'system', name: '访客' };
@@ -99,6 +114,23 @@ export interface SubmitRequest {
 /**
  * Submits an order for a customer, placed by `placedBy` (the customer itself, or its merchandiser
  * for an order taken by phone). Prices come from the server only.
+ *
+ * Built for a document database where every call is a network request (the Medusa pattern: a
+ * reservation record plus compensation), in at most six sequential rounds whatever the line count:
+ * 1. in parallel: the order by id (a retried request answers it), the reservation intent inserted
+ *    by the order id (one request has one intent: idempotent), the customer, the SKUs and the
+ *    customer's own price lists;
+ * 2-3. the level, its price lists and the merchandiser; then the price entries by id; the order is
+ *    built by the Order aggregate (newOrder), whose effects name what to reserve and book;
+ * 4. every line reserved by a conditional update of its stock document (`available >= qty`; lines
+ *    of one quantity share one request, each document updated atomically on its own) and the
+ *    amount booked on the customer's account within the credit limit, all at once; on any refusal
+ *    or failure what was reserved or booked is undone (conditional on its hold) and the intent
+ *    removed;
+ * 5. the order inserted by its deterministic id;
+ * 6. the intent marked committed.
+ * A submit that dies after 1 leaves its intent pending: past the intent's deadline the reservation
+ * timer undoes its holds, or marks it committed if the order was written.
  */
 export async function submitOrder(
   store: Store,
@@ -108,113 +140,217 @@ export async function submitOrder(
   now: number,
   config: AppConfig,
 ): Promise<Order> {
-  const orderId = orderIdFor(customerId, req.requestId);
-  const existing = await store.get('orders', orderId);
-  if (existing) return sameRequestOrThrow(existing, req);
-
   const duplicate = findDuplicateLine(req.lines);
   if (duplicate) throw new DomainError('DUPLICATE_LINE', undefined, { skuId: duplicate.skuId });
+  // A refused submit removes its intent, so a second pass can take over a request whose first
+  // holder was refused while this one waited.
+  for (let pass = 0; pass < 3; pass++) {
+    const order = await submitOnce(store, customerId, placedBy, req, now, config);
+    if (order) return order;
+  }
+  throw new DomainError('CONFLICT');
+}
 
-  const customer = await loadCustomer(store, customerId);
-  const address = customer.addresses.find((a) => a.id === req.addressId);
-  if (!address) throw new DomainError('ADDRESS_NOT_FOUND');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+async function submitOnce(
+  store: Store,
+  customerId: string,
+  placedBy: Actor,
+  req: SubmitRequest,
+  now: number,
+  config: AppConfig,
+): Promise<Order | null> {
+  const started = performance.now();
+  const orderId = orderIdFor(customerId, req.requestId);
   const skuIds = [...new Set(req.lines.map((l) => l.skuId))];
-  const [skus, { ctx }, merchandiser] = await Promise.all([
-    store.getMany('skus', skuIds),
-    loadPricingContext(store, customer, skuIds),
-    store.get('staff', customer.merchandiserId),
-  ]);
-  const skusById = new Map(skus.map((s) => [s._id, s]));
-  const { lines, totalFen } = requireValidCart(priceCart(req.lines, skusById, ctx, customer));
-  const wanted = quantitiesBySku(lines.map((l) => l.priced));
-  const madeToOrder = lines.some((l) => l.sku.madeToOrder);
-
-  const order: Order = {
+  const intent: ReservationIntent = {
     _id: orderId,
-    orderNo: orderNoFor(orderId, now),
-    requestId: req.requestId,
-    customerId: customer._id,
-    customer: { name: customer.name, code: customer.code, levelId: customer.levelId },
-    merchandiserId: customer.merchandiserId,
-    merchandiser: { name: merchandiser?.name ?? '' },
-    placedBy,
-    status: 'submitted',
-    lines: lines.map(({ sku, priced }) => ({
-      skuId: sku._id,
-      skuCode: sku.code,
-      name: sku.name,
-      spec: sku.spec,
-      unit: priced.unit,
-      count: priced.count,
-      qty: priced.qty,
-      baseUnit: sku.baseUnit,
-      caseUnit: sku.caseUnit,
-      caseSize: sku.caseSize,
-      unitPriceFen: priced.unitPriceFen,
-      amountFen: priced.amountFen,
-      priceSource: priced.source,
-    })),
-    totalFen,
-    paidFen: 0,
-    address: { contact: address.contact, phone: address.phone, address: address.address },
-    requestedDate: req.requestedDate,
-    remark: req.remark,
-    madeToOrder,
-    dueDate: null,
-    nodes: emptyNodes().map((n) => (n.key === 'intake' ? { ...n, actualAt: now, by: placedBy } : n)),
-    timeline: [
-      {
-        at: now,
-        event: 'status',
-        status: 'submitted',
-        by: placedBy,
-        note: placedBy.role === 'customer' ? '客户提交订单' : `${placedBy.name} 代客下单`,
-      },
-    ],
-    reservation: { state: 'held', expiresAt: now + config.reservationHours * 3600_000 },
-    openExceptions: 0,
-    expediteCount: 0,
-    notification: null,
+    customerId,
+    skuIds,
+    state: 'pending',
     createdAt: now,
-    updatedAt: now,
-    lastChangeAt: now,
-    createdDate: businessDate(now),
-    createdMonth: businessMonth(now),
+    deadline: now + INTENT_LEASE_MS,
   };
 
-  return store.transaction(async (tx) => {
-    const raced = await tx.get('orders', orderId);
-    if (raced) return sameRequestOrThrow(raced, req);
+  // Round 1.
+  const pricing = startPricingContext(store, customerId, skuIds);
+  const [existingR, intentR, customerR, skusR] = await Promise.allSettled([
+    store.get('orders', orderId),
+    store.insert('reservations', intent),
+    store.get('customers', customerId),
+    store.getMany('skus', skuIds),
+  ]);
+  let owned = intentR.status === 'fulfilled';
+  const dropIntent = async () => {
+    if (owned) await store.remove('reservations', orderId).catch(() => undefined);
+  };
+  if (existingR.status === 'fulfilled' && existingR.value) return sameRequestOrThrow(existingR.value, req);
+  if (intentR.status === 'rejected') {
+    if ((intentR.reason as { code?: unknown })?.code !== 'DUPLICATE_ID') throw intentR.reason;
+    const other = await awaitOtherSubmit(store, intent, req);
+    if (other === 'again') return null;
+    if (other !== 'owned') return other;
+    owned = true;
+  }
 
-    const fresh = await tx.get('customers', customer._id);
-    if (!fresh) throw new DomainError('NOT_FOUND');
-    if (fresh.creditLimitFen !== null && fresh.outstandingFen + totalFen > fresh.creditLimitFen) {
-      throw new DomainError('CREDIT_LIMIT_EXCEEDED', undefined, {
-        creditLimitFen: fresh.creditLimitFen,
-        outstandingFen: fresh.outstandingFen,
-        orderTotalFen: totalFen,
-      });
-    }
+  let order: Order;
+  let wanted: Map<string, number>;
+  let skusById: Map<string, Sku>;
+  let creditLimitFen: number | null;
+  let amountFen: number;
+  try {
+    if (existingR.status === 'rejected') throw existingR.reason;
+    if (customerR.status === 'rejected') throw customerR.reason;
+    if (skusR.status === 'rejected') throw skusR.reason;
+    const customer = customerR.value;
+    if (!customer) throw new DomainError('NOT_FOUND');
+    if (!customer.active) throw new DomainError('CUSTOMER_INACTIVE');
+    creditLimitFen = customer.creditLimitFen;
+    const address = customer.addresses.find((a) => a.id === req.addressId);
+    if (!address) throw new DomainError('ADDRESS_NOT_FOUND');
+    // Rounds 2 and 3.
+    const [{ ctx }, merchandiser] = await Promise.all([pricing(customer), store.get('staff', customer.merchandiserId)]);
+    skusById = new Map(skusR.value.map((s) => [s._id, s]));
+    const { lines, totalFen } = requireValidCart(priceCart(req.lines, skusById, ctx, customer));
+    const created = newOrder(
+      {
+        orderId,
+        orderNo: orderNoFor(orderId, now),
+        requestId: req.requestId,
+        customer,
+        merchandiserName: merchandiser?.name ?? '',
+        placedBy,
+        lines,
+        totalFen,
+        address,
+        requestedDate: req.requestedDate,
+        remark: req.remark,
+        reservationHours: config.reservationHours,
+      },
+      now,
+    );
+    order = created.order;
+    // What submitting does, as the aggregate decided it: each SKU reserved, the amount booked;
+    // here as conditional single-document updates (round 4), not inside a transaction.
+    wanted = new Map(created.effects.stock.map((s) => [s.skuId, s.reservedDelta]));
+    amountFen = created.effects.account?.outstandingDelta ?? 0;
+  } catch (e) {
+    await dropIntent();
+    throw e;
+  }
 
-    const stocks = new Map<string, { onHand: number; reserved: number }>();
-    for (const skuId of wanted.keys()) {
-      const s = await tx.get('stock', skuId);
-      stocks.set(skuId, s ?? { onHand: 0, reserved: 0 });
+  // Round 4: every line (one conditional update per distinct quantity) and the credit at once.
+  const undo = async (credit: boolean): Promise<boolean> => {
+    try {
+      await Promise.all([
+        releaseStockLines(store, orderId, wanted),
+        credit ? unbookCredit(store, order.customerId, orderId, amountFen) : Promise.resolve(false),
+      ]);
+      return true;
+    } catch {
+      // Left to the reservation timer, which repairs from the intent after its deadline.
+      return false;
     }
-    const shortage = findShortage(wanted, new Map([...stocks].map(([id, s]) => [id, availableOf(s)])));
-    if (shortage) {
-      const name = skusById.get(shortage.skuId)?.name ?? '';
-      throw new DomainError('OUT_OF_STOCK', `${name} 库存不足，可订 ${shortage.available}`, shortage);
+  };
+  for (let attempt = 1; ; attempt++) {
+    const [lineResult, creditResult] = await Promise.all([
+      reserveStockLines(store, orderId, wanted).then(
+        (refused) => ({ refused, error: null as unknown }),
+        (error: unknown) => ({ refused: [] as string[], error }),
+      ),
+      bookCredit(store, order.customerId, orderId, amountFen, creditLimitFen).then(
+        (ok) => ({ ok, error: null as unknown }),
+        (error: unknown) => ({ ok: false, error }),
+      ),
+    ]);
+    const refusedSkus = lineResult.refused;
+    const failed = lineResult.error !== null ? { reason: lineResult.error } : null;
+    if (!failed && !creditResult.error && refusedSkus.length === 0 && creditResult.ok) break;
+    // A booking whose answer was lost may have happened: it is undone too (conditional on its hold).
+    const [undone, refusal] = await Promise.all([
+      undo(creditResult.ok || creditResult.error !== null),
+      failed || creditResult.error
+        ? Promise.resolve(null)
+        : refusalError(store, order, wanted, creditResult.ok ? refusedSkus : [], skusById, creditLimitFen),
+    ]);
+    // Stock held for a moment by other submits that were then refused elsewhere and undid it is
+    // not a shortage: when what was refused fits now, the lines are reserved again.
+    if (undone && refusal?.retry && attempt < 4) continue;
+    if (undone) await dropIntent();
+    throw failed ? failed.reason : creditResult.error ? creditResult.error : refusal!.error;
+  }
+
+  // The timer never undoes a live submit's work: its intent's deadline is far past any function
+  // timeout. A submit that somehow ran that long gives up rather than race it.
+  if (performance.now() - started > INTENT_LEASE_MS / 2) {
+    if (await undo(true)) await dropIntent();
+    throw new DomainError('CONFLICT');
+  }
+
+  // Round 5.
+  try {
+    await store.insert('orders', order);
+  } catch (e) {
+    // A lost answer: the order may be written. Otherwise undo, as for a refusal.
+    const written = await store.get('orders', orderId).catch(() => null);
+    if (!written) {
+      if (await undo(true)) await dropIntent();
+      throw e;
     }
-    for (const [skuId, qty] of wanted) {
-      const s = stocks.get(skuId)!;
-      await tx.patch('stock', skuId, { reserved: s.reserved + qty });
+  }
+  // Round 6. Not fatal: the timer marks an intent committed when it finds its order.
+  await store.patch('reservations', orderId, { state: 'committed' }).catch(() => undefined);
+  return order;
+}
+
+/**
+ * Another call holds the intent of this request (a double tap, a retry while the first is still
+ * running): wait for its order. 'again' when the other was refused (its intent is gone: submit
+ * again), 'owned' when this call took over an intent the timer had compensated.
+ */
+async function awaitOtherSubmit(store: Store, intent: ReservationIntent, req: SubmitRequest): Promise<Order | 'again' | 'owned'> {
+  for (let i = 0; i < 60; i++) {
+    const [order, current] = await Promise.all([store.get('orders', intent._id), store.get('reservations', intent._id)]);
+    if (order) return sameRequestOrThrow(order, req);
+    if (!current) return 'again';
+    if (current.state === 'compensated') {
+      const { _id: _omit, ...fresh } = intent;
+      const n = await store.updateWhere('reservations', { _id: intent._id, state: 'compensated' }, fresh);
+      if (n === 1) return 'owned';
     }
-    await tx.patch('customers', customer._id, { outstandingFen: fresh.outstandingFen + totalFen });
-    await tx.insert('orders', order);
-    return order;
-  });
+    await sleep(Math.min(10 * 2 ** i, 200));
+  }
+  throw new DomainError('CONFLICT');
+}
+
+/**
+ * The refusal of a submit: the credit limit (no refused SKUs given), else the first SKU short of
+ * stock as it is now; `retry` when every refused line fits what is available now.
+ */
+async function refusalError(
+  store: Store,
+  order: Order,
+  wanted: Map<string, number>,
+  refusedSkus: string[],
+  skusById: Map<string, Sku>,
+  creditLimitFen: number | null,
+): Promise<{ error: DomainError; retry: boolean }> {
+  if (refusedSkus.length === 0) {
+    const outstandingFen = (await outstandingOf(store, [order.customerId])).get(order.customerId) ?? 0;
+    const error = new DomainError('CREDIT_LIMIT_EXCEEDED', undefined, { creditLimitFen, outstandingFen, orderTotalFen: order.totalFen });
+    return { error, retry: false };
+  }
+  const stocks = new Map((await store.getMany('stock', refusedSkus)).map((s) => [s._id, s]));
+  const availableNow = (skuId: string) => {
+    const s = stocks.get(skuId);
+    return Math.max(0, s ? (s.available ?? availableOf(s)) : 0);
+  };
+  const short = refusedSkus.find((id) => availableNow(id) < wanted.get(id)!);
+  const skuId = short ?? refusedSkus[0]!;
+  const shortage = { skuId, wanted: wanted.get(skuId)!, available: availableNow(skuId) };
+  const name = skusById.get(skuId)?.name ?? '';
+  return { error: new DomainError('OUT_OF_STOCK', `${name} 库存不足，可订 ${shortage.available}`, shortage), retry: short === undefined };
 }
 
 function sameRequestOrThrow(order: Order, req: SubmitRequest): Order {
@@ -224,56 +360,19 @@ function sameRequestOrThrow(order: Order, req: SubmitRequest): Order {
 
 // --- status changes ------------------------------------------------------------------------
 
-export interface StatusChangeOptions {
-  note?: string;
-  /** Extra changes to the order made in the same transaction (due date, nodes...). */
-  mutate?: (order: Order) => Order;
-  /** The timeline event kind (default 'status'). */
-  event?: Order['timeline'][number]['event'];
-}
 
-async function adjustStock(tx: Tx, order: Order, effect: 'release' | 'consume'): Promise<void> {
-  const qty = quantitiesBySku(order.lines);
-  for (const [skuId, n] of qty) {
-    const s = await tx.get('stock', skuId);
-    if (!s) continue;
-    if (effect === 'release') {
-      await tx.patch('stock', skuId, { reserved: Math.max(0, s.reserved - n) });
-    } else {
-      await tx.patch('stock', skuId, { onHand: Math.max(0, s.onHand - n), reserved: Math.max(0, s.reserved - n) });
-    }
-  }
-}
-
-/** Re-reserves the stock of an order whose reservation the timer released. */
-async function reserveAgain(tx: Tx, order: Order): Promise<void> {
-  const wanted = quantitiesBySku(order.lines);
-  const stocks = new Map<string, { onHand: number; reserved: number }>();
-  for (const skuId of wanted.keys()) stocks.set(skuId, (await tx.get('stock', skuId)) ?? { onHand: 0, reserved: 0 });
-  const shortage = findShortage(wanted, new Map([...stocks].map(([id, s]) => [id, availableOf(s)])));
-  if (shortage) throw new DomainError('OUT_OF_STOCK', `库存不足，可订 ${shortage.available}`, shortage);
-  for (const [skuId, n] of wanted) await tx.patch('stock', skuId, { reserved: stocks.get(skuId)!.reserved + n });
-}
-
-export function messageJobFor(order: Order, status: OrderStatus, note: string, now: number): MessageJob {
-  return {
-    _id: `mj_${order._id.slice(2)}_${now.toString(36)}_${status}`,
-    kind: 'order_status',
-    orderId: order._id,
-    customerId: order.customerId,
-    templateKey: 'orderStatus',
-    status: 'pending',
-    attempts: 0,
-    nextAttemptAt: now,
-    leaseUntil: null,
-    leaseOwner: null,
-    payload: { orderNo: order.orderNo, status, amountFen: order.totalFen, at: now, note },
-    recipients: [],
-    deliveries: [],
-    result: null,
-    createdAt: now,
-    updatedAt: now,
-  };
+/**
+ * Load, change, save: in one transaction the order is read (and must be the caller's), the
+ * Order aggregate decides the change, and its effects and the order's changed fields are written.
+ */
+export async function updateOrder(store: Store, caller: Caller, orderId: string, change: (order: Order) => OrderChange): Promise<OrderChange> {
+  return store.transaction(async (tx) => {
+    const order = await tx.get('orders', orderId);
+    if (!order || !canAccessOrder(caller, order)) throw new DomainError('NOT_FOUND');
+    const result = change(order);
+    await applyOrderChange(tx, result);
+    return result;
+  });
 }
 
 /**
@@ -287,72 +386,54 @@ export async function changeStatus(
   orderId: string,
   to: OrderStatus,
   now: number,
-  opts: StatusChangeOptions = {},
+  opts: { note?: string } = {},
 ): Promise<Order> {
-  const role = roleOf(caller);
+  roleOf(caller);
   const actor = actorOf(caller);
-  return store.transaction(async (tx) => {
-    const order = await tx.get('orders', orderId);
-    if (!order || !canAccessOrder(caller, order)) throw new DomainError('NOT_FOUND');
-    const check = checkTransition(order.status, to, role, { madeToOrder: order.madeToOrder });
-    if (!check.ok) {
-      if (to === 'cancelled' && role === 'customer') throw new DomainError('ORDER_NOT_CANCELLABLE');
-      if (check.reason === 'role') throw new DomainError('FORBIDDEN');
-      throw new DomainError('ILLEGAL_TRANSITION');
-    }
-    return applyTransition(tx, order, check.transition, actor, now, opts);
-  });
-}
-
-export async function applyTransition(
-  tx: Tx,
-  order: Order,
-  t: Transition,
-  actor: Actor,
-  now: number,
-  opts: StatusChangeOptions = {},
-): Promise<Order> {
-  let reservation = order.reservation;
-  if (t.reservation === 'release' && reservation.state === 'held') {
-    await adjustStock(tx, order, 'release');
-    reservation = { ...reservation, state: 'released' };
-  } else if (t.reservation === 'consume') {
-    if (reservation.state !== 'held') await reserveAgain(tx, order);
-    await adjustStock(tx, order, 'consume');
-    reservation = { ...reservation, state: 'consumed' };
-  } else if (t.to === 'confirmed' && reservation.state === 'released') {
-    await reserveAgain(tx, order);
-    reservation = { ...reservation, state: 'held' };
-  }
-  if (t.to === 'cancelled' || t.to === 'rejected') {
-    const customer = await tx.get('customers', order.customerId);
-    if (customer) {
-      await tx.patch('customers', customer._id, {
-        outstandingFen: customer.outstandingFen - (order.totalFen - order.paidFen),
-      });
-    }
-  }
-  const note = opts.note ?? '';
-  let next: Order = {
-    ...order,
-    status: t.to,
-    reservation,
-    updatedAt: now,
-    lastChangeAt: now,
-    timeline: [...order.timeline, { at: now, event: opts.event ?? 'status', status: t.to, by: actor, note }],
-  };
-  if (opts.mutate) next = opts.mutate(next);
-  const notify = t.notifyCustomer && actor.role !== 'customer';
-  if (notify) {
-    const job = messageJobFor(next, t.to, note, now);
-    await tx.insert('messageJobs', job);
-    next = { ...next, notification: { status: 'pending', jobId: job._id, at: now } };
-  }
-  await tx.set('orders', next);
-  return next;
+  return (await updateOrder(store, caller, orderId, (order) => moveOrder(order, actor, to, opts.note ?? '', now))).order;
 }
 
 // --- the reservation timer -----------------------------------------------------------------
+
+/**
+ * Repairs the submits that died half way: a reservation intent still pending past its deadline
+ * (no submit can still be running for it). If its order was written, the submit had finished
+ * but for marking the intent: it is marked committed. Otherwise whatever the submit had reserved
+ * or booked is undone — read from the holds on the stock and account documents, each undone by
+ * a conditional update, so running this twice, or alongside another run, undoes nothing twice —
+ * and the intent is marked compensated.
+ */
+export async function repairStaleIntents(store: Store, now: number, limit = 200): Promise<{ committed: string[]; compensated: string[] }> {
+  const stale = await store.find('reservations', { state: 'pending', deadline: { $lte: now } }, { orderBy: [['deadline', 'asc']], limit });
+  const committed: string[] = [];
+  const compensated: string[] = [];
+  if (stale.length === 0) return { committed, compensated };
+  const orders = new Set((await store.getMany('orders', stale.map((i) => i._id))).map((o) => o._id));
+  await Promise.all(
+    stale.map(async (intent) => {
+      if (orders.has(intent._id)) {
+        await store.updateWhere('reservations', { _id: intent._id, state: 'pending' }, { state: 'committed' });
+        committed.push(intent._id);
+        return;
+      }
+      await Promise.all([releaseAllHolds(store, intent._id, intent.skuIds), unbookAll(store, intent.customerId, intent._id)]);
+      if ((await store.updateWhere('reservations', { _id: intent._id, state: 'pending' }, { state: 'compensated' })) === 1) {
+        compensated.push(intent._id);
+      }
+    }),
+  );
+  return { committed, compensated };
+}
+
+/**
+ * The reservation timer: repairs submits that died half way (repairStaleIntents), then releases
+ * the stock held by orders still unconfirmed past their deadline. Such an order stays submitted
+ * (the merchandiser may still confirm it, which reserves again if stock allows).
+ */
+export async function runReservationTimer(store: Store, now: number) {
+  const [repaired, { released }] = await Promise.all([repairStaleIntents(store, now), releaseExpiredReservations(store, now)]);
+  return { released, repaired };
+}
 
 /**
  * Releases the stock held by orders still unconfirmed past their deadline. The order stays
@@ -368,19 +449,9 @@ export async function releaseExpiredReservations(store: Store, now: number, limi
   for (const candidate of expired) {
     const done = await store.transaction(async (tx) => {
       const order = await tx.get('orders', candidate._id);
-      if (!order || order.status !== 'submitted' || order.reservation.state !== 'held' || order.reservation.expiresAt > now) {
-        return false;
-      }
-      await adjustStock(tx, order, 'release');
-      await tx.set('orders', {
-        ...order,
-        reservation: { ...order.reservation, state: 'released' },
-        updatedAt: now,
-        timeline: [
-          ...order.timeline,
-          { at: now, event: 'note', by: { role: 'system', name: '系统' }, note: '超时未审核，已释放预占库存' },
-        ],
-      });
+      const change = order && releaseOrderReservation(order, now);
+      if (!change) return false;
+      await applyOrderChange(tx, change);
       return true;
     });
     if (done) released.push(candidate._id);
@@ -452,32 +523,23 @@ export async function createAfterSales(
   input: { orderId: string; kind: AfterSalesRequest['kind']; description: string },
   now: number,
 ): Promise<AfterSalesRequest> {
-  const order = await loadOrderFor(store, caller, input.orderId);
-  if (!canRequestAfterSales(order.status)) throw new DomainError('AFTER_SALES_NOT_ALLOWED');
   const actor = actorOf(caller);
-  const request: AfterSalesRequest = {
-    _id: `as_${order._id.slice(2, 14)}_${now.toString(36)}`,
-    orderId: order._id,
-    orderNo: order.orderNo,
-    customerId: order.customerId,
-    merchandiserId: order.merchandiserId,
-    kind: input.kind,
-    status: 'open',
-    description: input.description,
-    lines: [],
-    createdBy: actor,
-    createdAt: now,
-    history: [{ at: now, status: 'open', by: actor, note: input.description.slice(0, 100) }],
-  };
-  await store.transaction(async (tx) => {
-    const fresh = await tx.get('orders', order._id);
-    if (!fresh) throw new DomainError('NOT_FOUND');
-    await tx.insert('afterSales', request);
-    await tx.set('orders', {
-      ...fresh,
-      updatedAt: now,
-      timeline: [...fresh.timeline, { at: now, event: 'after_sales', by: actor, note: `申请售后：${input.description.slice(0, 60)}` }],
-    });
-  });
-  return request;
+  const change = await updateOrder(store, caller, input.orderId, (order) =>
+    requestOrderAfterSales(order, actor, { requestId: `as_${order._id.slice(2, 14)}_${now.toString(36)}`, kind: input.kind, description: input.description }, now),
+  );
+  return change.effects.afterSales!.request;
+}
+
+/** 确认收货 by the customer (or staff): shipped → delivered, the 签收 node done. */
+export async function confirmReceipt(store: Store, caller: Caller, orderId: string, now: number): Promise<Order> {
+  roleOf(caller);
+  const actor = actorOf(caller);
+  return (await updateOrder(store, caller, orderId, (order) => receiveOrder(order, actor, now))).order;
+}
+
+/** 取消订单: the customer while submitted, staff until shipment. */
+export async function cancel(store: Store, caller: Caller, orderId: string, reason: string, now: number): Promise<Order> {
+  roleOf(caller);
+  const actor = actorOf(caller);
+  return (await updateOrder(store, caller, orderId, (order) => cancelOrder(order, actor, reason, now))).order;
 }

@@ -56,3 +56,23 @@ export async function loadPricingContext(
   }
   return { ctx: buildPricingContext(customer, level, lists, entries), level };
 }
+
+/**
+ * The submit's pricing reads in as few sequential rounds as they allow: the customer's own lists
+ * start with the customer (round 1, by customer id); the level and its lists need the customer
+ * (round 2); the entries need the lists (round 3, by id).
+ */
+export function startPricingContext(store: Store, customerId: string, skuIds: readonly string[]) {
+  const own = store.find('priceLists', { scope: 'customer', customerId }, { limit: 100 });
+  return async (customer: Customer): Promise<{ ctx: PricingContext; level: CustomerLevel }> => {
+    const [level, levelLists, ownLists] = await Promise.all([
+      loadLevel(store, customer.levelId),
+      store.find('priceLists', { scope: 'level', levelId: customer.levelId }, { limit: 100 }),
+      own,
+    ]);
+    const lists = [...ownLists, ...levelLists];
+    const ids = lists.flatMap((l) => skuIds.map((s) => priceEntryId(l._id, s)));
+    const entries = ids.length ? await store.getMany('prices', ids) : [];
+    return { ctx: buildPricingContext(customer, level, lists, entries), level };
+  };
+}

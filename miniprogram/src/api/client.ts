@@ -50,7 +50,7 @@ async function callCloud(name: string, action: string, input: unknown): Promise<
   }
 }
 
-/** Untyped call, for functions outside the shared contract (e.g. subscription). */
+/** Untyped call (the typed one is `call`, whose result type comes from ApiOutputs in shared/api.ts). */
 export async function callRaw(name: string, action: string, input: unknown): Promise<unknown> {
   const result = process.env.TARO_ENV === 'h5' ? await callH5(name, action, input) : await callCloud(name, action, input);
   return unwrap(result);

@@ -61,6 +61,44 @@ export interface RecordedRequest {
   url: string;
   /** The error code answered, if any. */
   error?: string;
+  /** When the request arrived and when its answer left (performance.now(), ms). */
+  startedAt: number;
+  endedAt?: number;
+  /** The fault injected into this request, if any. */
+  fault?: Fault;
+}
+
+/**
+ * A fault injected into one request:
+ * - 'lost-response': the request is carried out, then the connection is cut before the answer
+ *   (the caller cannot know whether it happened);
+ * - 'timeout': the request is not carried out; no answer comes for `faultDelayMs`, then the
+ *   connection is cut (as a gateway timeout looks to the SDK);
+ * - 'conflict': answered DATABASE_TRANSACTION_CONFLICT without being carried out;
+ * - 'drop': not carried out, the connection cut at once (the caller died, or the network did).
+ */
+export type Fault = 'lost-response' | 'timeout' | 'conflict' | 'drop';
+
+/**
+ * Sequential round trips in a set of requests: the most requests of it that ran one after
+ * another (each arriving after the previous one's answer left), i.e. the longest chain of
+ * requests that did not overlap in time. Requests sent in parallel overlap (each is in flight for
+ * at least the emulator's latency), so they count once.
+ */
+export function sequentialRoundTrips(requests: readonly RecordedRequest[]): number {
+  const spans = requests
+    .filter((r) => r.endedAt !== undefined)
+    .map((r) => [r.startedAt, r.endedAt!] as const)
+    .sort((a, b) => a[1] - b[1]);
+  let count = 0;
+  let lastEnd = -Infinity;
+  for (const [start, end] of spans) {
+    if (start >= lastEnd) {
+      count++;
+      lastEnd = end;
+    }
+  }
+  return count;
 }
 
 export interface EmulatorOptions {
@@ -74,6 +112,10 @@ export interface EmulatorOptions {
    * environment's secret keys looks like). Without it, invokeFunction answers FUNCTIONS_NOT_FOUND.
    */
   functions?: (name: string, event: unknown) => Promise<unknown>;
+  /** Faults to inject: called for every request (after it is recorded); see Fault. */
+  fault?: (req: RecordedRequest) => Fault | undefined;
+  /** How long a 'timeout' fault holds the connection before cutting it (default 200 ms). */
+  faultDelayMs?: number;
 }
 
 interface Version {
@@ -174,6 +216,25 @@ function applyUpdate(doc: Doc, update: Record<string, unknown>): { doc: Doc; cha
   return { doc: next, changed };
 }
 
+/** The ids a query pins its _id to (equality or $in, at the top or inside a top-level $and), else null. */
+function idsNamedBy(query: Record<string, unknown> | undefined): string[] | null {
+  if (!query) return null;
+  const id = query._id;
+  if (typeof id === 'string') return [id];
+  if (id && typeof id === 'object') {
+    const ops = id as Record<string, unknown>;
+    if (typeof ops.$eq === 'string') return [ops.$eq];
+    if (Array.isArray(ops.$in) && ops.$in.every((x) => typeof x === 'string')) return ops.$in as string[];
+  }
+  if (Array.isArray(query.$and)) {
+    for (const part of query.$and) {
+      const ids = idsNamedBy(part as Record<string, unknown>);
+      if (ids) return ids;
+    }
+  }
+  return null;
+}
+
 function keyOf(coll: string, id: string): string {
   return `${coll}\u0000${id}`;
 }
@@ -192,11 +253,20 @@ export class CloudbaseEmulator {
   private readonly lockWaiters = new Map<string, (() => void)[]>();
   private seq = 0;
   private requestSeq = 0;
+  /** Replaces options.fault (tests switch faults on and off between steps). */
+  fault: ((req: RecordedRequest) => Fault | undefined) | undefined;
   private txnSeq = 0;
   private server: http.Server | null = null;
   url = '';
 
-  constructor(private readonly options: EmulatorOptions = {}) {}
+  constructor(private readonly options: EmulatorOptions = {}) {
+    this.fault = options.fault;
+  }
+
+  /** Changes the latency of every later request. */
+  setLatency(latencyMs: EmulatorOptions['latencyMs']): void {
+    this.options.latencyMs = latencyMs;
+  }
 
   static async start(options: EmulatorOptions = {}): Promise<CloudbaseEmulator> {
     const emu = new CloudbaseEmulator(options);
@@ -209,7 +279,11 @@ export class CloudbaseEmulator {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        void this.answer(req.url ?? '', Buffer.concat(chunks).toString('utf8')).then((payload) => {
+        void this.answer(req.url ?? '', Buffer.concat(chunks).toString('utf8')).then(({ payload, cut }) => {
+          if (cut) {
+            req.socket.destroy();
+            return;
+          }
           res.setHeader('content-type', 'application/json');
           res.end(JSON.stringify(payload));
         });
@@ -244,6 +318,12 @@ export class CloudbaseEmulator {
       if (doc) out.push(structuredClone(doc));
     }
     return out.sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
+  }
+
+  /** Writes documents directly, outside the wire protocol (fast test fixtures). */
+  put(coll: string, docs: readonly Record<string, unknown>[]): void {
+    const seq = ++this.seq;
+    for (const d of docs) this.write(coll, String(d._id), structuredClone(d) as Doc, seq);
   }
 
   /** Requests recorded since the last call (and forgets them). */
@@ -295,8 +375,10 @@ export class CloudbaseEmulator {
   }
 
   /** Committed documents of a collection (latest versions), or a transaction's snapshot view. */
-  private visibleDocs(coll: string, txn: Txn | null): Doc[] {
-    const ids = new Set<string>(this.collections.get(coll)?.keys() ?? []);
+  private visibleDocs(coll: string, txn: Txn | null, query?: Record<string, unknown>): Doc[] {
+    // A query naming its _id (or a list of them) reads those documents only, as an index would.
+    const byId = idsNamedBy(query);
+    const ids = new Set<string>(byId ?? this.collections.get(coll)?.keys() ?? []);
     if (txn) for (const w of txn.writes.values()) if (w.coll === coll) ids.add(w.id);
     const out: Doc[] = [];
     for (const id of ids) {
@@ -362,7 +444,20 @@ export class CloudbaseEmulator {
 
   // --- request handling ------------------------------------------------------------------------
 
-  private async answer(url: string, text: string): Promise<Record<string, unknown>> {
+  private async answer(url: string, text: string): Promise<{ payload: Record<string, unknown>; cut: boolean }> {
+    const startedAt = performance.now();
+    const payload = await this.answerRecorded(url, text, startedAt);
+    const rec = this.lastRecorded.get(payload.requestId as string);
+    this.lastRecorded.delete(payload.requestId as string);
+    if (rec) rec.endedAt = performance.now();
+    const f = rec?.fault;
+    if (f === 'timeout') await new Promise((r) => setTimeout(r, this.options.faultDelayMs ?? 200));
+    return { payload, cut: f === 'lost-response' || f === 'timeout' || f === 'drop' };
+  }
+
+  private readonly lastRecorded = new Map<string, RecordedRequest>();
+
+  private async answerRecorded(url: string, text: string, startedAt: number): Promise<Record<string, unknown>> {
     const requestId = `emu-${++this.requestSeq}`;
     let body: Record<string, unknown>;
     try {
@@ -375,7 +470,9 @@ export class CloudbaseEmulator {
       action: String(body.action ?? ''),
       body,
       url,
+      startedAt,
     };
+    this.lastRecorded.set(requestId, rec);
     try {
       if (typeof body.collectionName === 'string') rec.collectionName = body.collectionName;
       if (body.transactionId !== undefined) rec.transactionId = String(body.transactionId);
@@ -398,6 +495,18 @@ export class CloudbaseEmulator {
     this.requests.push(rec);
     const latency = typeof this.options.latencyMs === 'function' ? this.options.latencyMs(rec) : this.options.latencyMs;
     if (latency) await new Promise((r) => setTimeout(r, latency));
+    const fault = this.fault?.(rec);
+    if (fault) {
+      rec.fault = fault;
+      if (fault !== 'lost-response') {
+        rec.error = fault === 'conflict' ? 'DATABASE_TRANSACTION_CONFLICT' : fault.toUpperCase();
+        if (fault === 'conflict') {
+          const txn = rec.transactionId ? this.txns.get(rec.transactionId) : undefined;
+          if (txn) this.abort(txn);
+        }
+        return { code: 'DATABASE_TRANSACTION_CONFLICT', message: `injected ${fault}`, requestId };
+      }
+    }
     try {
       return { requestId, ...(await this.dispatch(rec)) };
     } catch (e) {
@@ -436,7 +545,7 @@ export class CloudbaseEmulator {
       case 'database.calculateDocument': {
         const coll = this.requireColl(r);
         const q = new Query(r.query ?? {});
-        return { data: { total: this.visibleDocs(coll, null).filter((d) => q.test(d)).length } };
+        return { data: { total: this.visibleDocs(coll, null, r.query).filter((d) => q.test(d)).length } };
       }
       case 'database.insertDocument':
         return this.insertDocument(r);
@@ -482,9 +591,11 @@ export class CloudbaseEmulator {
       const doc = txn ? this.view(txn, coll, id) : this.latest(coll, id);
       docs = doc ? [doc] : [];
     } else {
+      // Cloudbase carries only doc-by-id reads in a transaction; a query would run outside it.
+      if (txn) throw new EmulatorError('INVALID_PARAM', 'a query inside a transaction is not supported');
       const limit = r.limit ?? 100;
       if (limit > 1000) throw new EmulatorError('INVALID_PARAM', 'limit over 1000');
-      let cursor = new Query(r.query ?? {}).find<Doc>(this.visibleDocs(coll, txn));
+      let cursor = new Query(r.query ?? {}).find<Doc>(this.visibleDocs(coll, txn, r.query));
       if (r.order && Object.keys(r.order).length > 0) cursor = cursor.sort(r.order);
       if (r.offset) cursor = cursor.skip(r.offset);
       docs = cursor.limit(limit).all();
@@ -560,7 +671,7 @@ export class CloudbaseEmulator {
     if (txn) throw new EmulatorError('INVALID_PARAM', 'where update inside a transaction is not supported');
     if (replace || r.upsert) throw new EmulatorError('INVALID_PARAM', 'where update must merge without upsert');
     const q = new Query(r.query ?? {});
-    const matching = (): Doc[] => this.visibleDocs(coll, null).filter((d) => q.test(d));
+    const matching = (): Doc[] => this.visibleDocs(coll, null, r.query).filter((d) => q.test(d));
     await this.waitUnlocked(() => matching().map((d) => keyOf(coll, d._id)));
     const targets = r.multi === false ? matching().slice(0, 1) : matching();
     const seq = this.seq + 1;
@@ -594,7 +705,7 @@ export class CloudbaseEmulator {
     }
     if (txn) throw new EmulatorError('INVALID_PARAM', 'where remove inside a transaction is not supported');
     const q = new Query(r.query ?? {});
-    const matching = (): Doc[] => this.visibleDocs(coll, null).filter((d) => q.test(d));
+    const matching = (): Doc[] => this.visibleDocs(coll, null, r.query).filter((d) => q.test(d));
     await this.waitUnlocked(() => matching().map((d) => keyOf(coll, d._id)));
     const targets = r.multi === false ? matching().slice(0, 1) : matching();
     if (targets.length === 0) return { data: { deleted: 0 } };

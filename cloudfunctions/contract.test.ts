@@ -1,0 +1,146 @@
+/**
+ * Outputs are part of the contract: every action of every function is called for real (local
+ * runtime, embedded database, seeded demo data) and its answer is parsed with the action's output
+ * schema (shared/src/contract.ts). The parse must succeed and change nothing: an unknown field
+ * (stripped by the schema), a missing one (filled by a default) or a wrong type fails. The last
+ * test checks that no action of the contract was left out.
+ */
+import { Api } from '@dinghuo/shared/contract';
+import type { CatalogItem, FollowDetail, OrderDetail, Page, Result } from '@dinghuo/shared';
+import { startLocalRuntime, type LocalRuntime } from '../scripts/local/server';
+import { defineFunction } from './_lib/runtime';
+
+const HUALIAN = 'demo-customer-hualian';
+const NEWUSER = 'demo-newuser';
+const WANG = 'demo-merch-wang';
+const ADMIN = 'demo-admin';
+
+type Fn = keyof typeof Api;
+
+let rt: LocalRuntime;
+const clock = Date.UTC(2026, 10, 25, 2, 0);
+const checked = new Set<string>();
+
+beforeAll(async () => {
+  rt = await startLocalRuntime({ dataDir: ':memory:', timers: false, quiet: true, now: () => clock });
+});
+afterAll(() => rt.close());
+
+/** Calls an action, parses its answer with the action's output schema, and returns the answer. */
+async function call<T = unknown>(fn: Fn, action: string, input: object, openid: string): Promise<T> {
+  const r = (await rt.invoke(fn, { action, input }, openid)) as Result<unknown>;
+  if (!r.ok) throw new Error(`${fn}.${action}: ${r.error.code} ${r.error.message}`);
+  const contract = (Api[fn] as Record<string, { output: { safeParse(v: unknown): { success: boolean; data?: unknown; error?: unknown } } }>)[action];
+  if (!contract) throw new Error(`${fn}.${action} is not in the contract`);
+  const parsed = contract.output.safeParse(r.data);
+  if (!parsed.success) throw new Error(`${fn}.${action} answered outside its schema: ${String(parsed.error)}`);
+  expect(parsed.data).toEqual(r.data);
+  checked.add(`${fn}.${action}`);
+  return r.data as T;
+}
+
+const reqId = (n: number) => `contract-${String(n).padStart(4, '0')}`;
+
+describe('every action answers its output schema', () => {
+  let items: CatalogItem[] = [];
+  const cart = () => [{ skuId: items[0]!.skuId, unit: 'piece' as const, count: items[0]!.moq || 1 }];
+
+  it('auth', async () => {
+    await call('auth', 'whoami', {}, HUALIAN);
+    await call('auth', 'whoami', {}, WANG);
+    await call('auth', 'whoami', {}, NEWUSER);
+    await call('auth', 'bind', { invitationCode: 'XINDA2026' }, NEWUSER);
+  });
+
+  it('catalog', async () => {
+    await call('catalog', 'categories', {}, HUALIAN);
+    const page = await call<Page<CatalogItem>>('catalog', 'list', { page: 1, pageSize: 50 }, HUALIAN);
+    items = page.items.filter((i) => i.inStock && !i.caseOnly && i.available >= 10 * Math.max(1, i.moq));
+    expect(items.length).toBeGreaterThan(0);
+    await call('catalog', 'quote', { lines: cart() }, HUALIAN);
+  });
+
+  it('order and followup, through an order’s whole life', async () => {
+    const submitted = await call<OrderDetail>('order', 'submit', { requestId: reqId(1), lines: cart(), addressId: 'addr_1' }, HUALIAN);
+    await call('order', 'list', { page: 1, pageSize: 5 }, HUALIAN);
+    await call('order', 'detail', { orderId: submitted._id }, HUALIAN);
+    await call('order', 'reorder', { orderId: submitted._id }, HUALIAN);
+
+    const toCancel = await call<OrderDetail>('order', 'submit', { requestId: reqId(2), lines: cart(), addressId: 'addr_1' }, HUALIAN);
+    expect((await call<OrderDetail>('order', 'cancel', { orderId: toCancel._id }, HUALIAN)).status).toBe('cancelled');
+
+    const toReject = await call<OrderDetail>('order', 'submit', { requestId: reqId(3), lines: cart(), addressId: 'addr_1' }, HUALIAN);
+    await call('followup', 'review', { decision: 'reject', orderId: toReject._id, reason: '停产' }, WANG);
+
+    await call('followup', 'today', {}, WANG);
+    await call('followup', 'list', { page: 1, pageSize: 5 }, WANG);
+    await call('followup', 'list', { bucket: 'awaitingReview', page: 1, pageSize: 5 }, WANG);
+    await call('followup', 'detail', { orderId: submitted._id }, WANG);
+    await call('followup', 'review', { decision: 'confirm', orderId: submitted._id }, WANG);
+    const withException = await call<FollowDetail>(
+      'followup',
+      'logException',
+      { orderId: submitted._id, kind: 'delay', severity: 'low', description: '物流延误' },
+      WANG,
+    );
+    await call('followup', 'exceptions', { page: 1, pageSize: 5 }, WANG);
+    await call('followup', 'resolveException', { exceptionId: withException.exceptions[0]!._id, resolution: '已改发顺丰' }, WANG);
+    await call('followup', 'expedite', { orderId: submitted._id, note: '客户催货' }, WANG);
+    await call('followup', 'advanceNode', { orderId: submitted._id, node: 'qc' }, WANG);
+    expect((await call<FollowDetail>('followup', 'advanceNode', { orderId: submitted._id, node: 'shipment' }, WANG)).status).toBe('shipped');
+
+    expect((await call<OrderDetail>('order', 'confirmReceipt', { orderId: submitted._id }, HUALIAN)).status).toBe('delivered');
+    const request = await call<{ _id: string }>('order', 'afterSalesCreate', { orderId: submitted._id, kind: 'complaint', description: '外箱破损' }, HUALIAN);
+    await call('order', 'afterSalesList', { page: 1, pageSize: 5 }, HUALIAN);
+    await call('followup', 'afterSalesList', { page: 1, pageSize: 5 }, WANG);
+    await call('followup', 'afterSalesUpdate', { requestId: request._id, to: 'accepted', note: '已联系客户' }, WANG);
+
+    await call('followup', 'customers', { page: 1, pageSize: 5 }, WANG);
+    await call('followup', 'customerView', { customerId: 'cus_hualian', page: 1, pageSize: 5 }, WANG);
+    await call('followup', 'catalogFor', { customerId: 'cus_hualian', page: 1, pageSize: 5 }, WANG);
+    await call('followup', 'quoteFor', { customerId: 'cus_hualian', lines: cart() }, WANG);
+    await call('followup', 'placeOrder', { customerId: 'cus_hualian', requestId: reqId(4), lines: cart(), addressId: 'addr_1' }, WANG);
+  });
+
+  it('report', async () => {
+    await call('report', 'statementCustomers', {}, HUALIAN);
+    await call('report', 'statement', { month: '2026-11' }, HUALIAN);
+    await call('report', 'statementXlsx', { month: '2026-11' }, HUALIAN);
+  });
+
+  it('admin', async () => {
+    await call('admin', 'importRows', { kind: 'stock', rows: [{ row: 2, values: { skuCode: items[0]!.code, onHand: '500' } }] }, ADMIN);
+    await call('admin', 'monthlyReport', { month: '2026-11' }, ADMIN);
+    await call('admin', 'monthlyReport', { month: '2026-11', format: 'xlsx' }, ADMIN);
+  });
+
+  it('subscription', async () => {
+    const { orderStatus } = await call<{ orderStatus: string }>('subscription', 'templates', {}, HUALIAN);
+    await call('subscription', 'consent', { results: { [orderStatus]: 'accept' } }, HUALIAN);
+    await call('subscription', 'counts', {}, HUALIAN);
+  });
+
+  it('dispatcher and reservationTimer (run by hand)', async () => {
+    await call('dispatcher', 'run', {}, ADMIN);
+    await call('reservationTimer', 'run', {}, ADMIN);
+  });
+
+  it('left no action of the contract out', () => {
+    const all = Object.entries(Api).flatMap(([fn, actions]) => Object.keys(actions).map((a) => `${fn}.${a}`));
+    expect(all.filter((a) => !checked.has(a))).toEqual([]);
+  });
+});
+
+/** Compile-time half of the contract: a handler answering the wrong shape does not type-check. */
+export const wrongAnswers = () => [
+  defineFunction(Api.auth, {
+    // @ts-expect-error whoami must answer Me, not a bare string
+    whoami: async () => 'me',
+    // @ts-expect-error bind must answer Me: role is Role | null
+    bind: async (_input, { caller }) => ({ openid: caller.openid, role: 'boss', name: '' }),
+  }),
+  defineFunction(Api.reservationTimer, {
+    // @ts-expect-error run answers { released: string[] }
+    run: async () => ({ released: 3 }),
+  }),
+];

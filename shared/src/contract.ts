@@ -1,0 +1,438 @@
+/**
+ * The whole contract of the cloud functions: for every function and action, the input schema
+ * (api.ts, followupApi.ts, reportApi.ts, subscription.ts) and the output schema (here).
+ * `defineFunction(Api.order, handlers)` makes each handler return Promise<output of its action>
+ * (a wrong return fails tsc), and the functions' contract test parses every action's real answer
+ * with its output schema.
+ *
+ * Each output schema is tied to the output type the app uses (ApiOutputs in api.ts) both ways at
+ * compile time (`exactly<T>()`): a field added to the type and not to the schema, or the other
+ * way round, fails tsc. Not exported from the package index: the mini-program imports only types
+ * (api.ts), so the output schemas never reach its bundle.
+ */
+import { z } from 'zod';
+import { AfterSalesRequest } from './afterSales';
+import { ApiInputs, type ApiOutputs } from './api';
+import { Category, OrderUnit, PriceBreak } from './catalog';
+import { Address } from './customer';
+import { ERROR_MESSAGES, type ErrorCode } from './errors';
+import { OrderException } from './exception';
+import { Role } from './ids';
+import { ImportKind } from './importRows';
+import { Order, CartLineInput } from './order';
+import { OrderStatus } from './orderStatus';
+import { NodeKey } from './progress';
+import { MessageJobStatus } from './subscription';
+import { TODAY_BUCKETS, type TodayBucket } from './labels';
+
+/**
+ * The schema as a ZodType<T>, accepted only when its output is exactly T: T's every field is in
+ * the schema with the same type, and the schema has nothing T lacks.
+ */
+export function exactly<T>() {
+  return <S extends z.ZodType<T>>(
+    schema: S &
+      ([T] extends [z.output<S>] ? unknown : { notInSchema: T }) &
+      ([Exclude<keyof T, keyof z.output<S>>] extends [never] ? unknown : { optionalNotInSchema: Exclude<keyof T, keyof z.output<S>> }),
+  ): z.ZodType<T> => schema;
+}
+
+const int = z.number().int();
+const nonNegative = int.min(0);
+
+const page = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), page: int.min(1), pageSize: int.min(1), total: nonNegative, hasMore: z.boolean() });
+
+// --- auth ---------------------------------------------------------------------------------------
+
+const Me = z.object({
+  openid: z.string(),
+  role: Role.nullable(),
+  name: z.string(),
+  customer: z
+    .object({
+      _id: z.string(),
+      name: z.string(),
+      code: z.string(),
+      levelName: z.string(),
+      addresses: z.array(Address),
+      creditLimitFen: int.nullable(),
+      outstandingFen: int,
+    })
+    .optional(),
+  staff: z.object({ _id: z.string(), name: z.string() }).optional(),
+});
+
+// --- catalog ------------------------------------------------------------------------------------
+
+const PriceSource = z.enum(['customer', 'level', 'list_discount']);
+const ErrorCodeSchema = z.enum(Object.keys(ERROR_MESSAGES) as [ErrorCode, ...ErrorCode[]]);
+
+const CatalogItem = z.object({
+  skuId: z.string(),
+  code: z.string(),
+  name: z.string(),
+  spec: z.string(),
+  categoryId: z.string(),
+  baseUnit: z.string(),
+  caseUnit: z.string(),
+  caseSize: int.min(1),
+  caseOnly: z.boolean(),
+  unitOptions: z.array(OrderUnit),
+  unitPriceFen: nonNegative,
+  casePriceFen: nonNegative.nullable(),
+  breaks: z.array(PriceBreak),
+  moq: nonNegative,
+  available: int,
+  inStock: z.boolean(),
+  priceSource: PriceSource,
+  imageUrl: z.string().optional(),
+});
+
+const Quote = z.object({
+  lines: z.array(
+    z.object({
+      skuId: z.string(),
+      unit: OrderUnit,
+      count: int,
+      qty: int,
+      name: z.string(),
+      spec: z.string(),
+      baseUnit: z.string(),
+      caseUnit: z.string(),
+      caseSize: int,
+      unitPriceFen: nonNegative,
+      amountFen: nonNegative,
+      available: int,
+      error: z.object({ code: ErrorCodeSchema, message: z.string() }).nullable(),
+    }),
+  ),
+  totalFen: nonNegative,
+  valid: z.boolean(),
+});
+
+// --- orders -------------------------------------------------------------------------------------
+
+const OrderSummary = z.object({
+  _id: z.string(),
+  orderNo: z.string(),
+  status: OrderStatus,
+  totalFen: nonNegative,
+  lineCount: int.min(1),
+  firstLineName: z.string(),
+  createdAt: nonNegative,
+  dueDate: z.string().nullable(),
+  customerName: z.string(),
+});
+
+const OrderDetail = Order.omit({ requestId: true }).extend({
+  canCancel: z.boolean(),
+  canConfirmReceipt: z.boolean(),
+  canAfterSales: z.boolean(),
+  afterSales: z.array(AfterSalesRequest),
+});
+
+const ReorderResult = z.object({
+  lines: z.array(CartLineInput),
+  dropped: z.array(z.object({ skuId: z.string(), name: z.string(), reason: z.string() })),
+});
+
+// --- followup -----------------------------------------------------------------------------------
+
+const TodayBucketSchema = z.enum(TODAY_BUCKETS as [TodayBucket, ...TodayBucket[]]);
+
+const FollowItem = OrderSummary.extend({
+  customerId: z.string(),
+  daysToDue: int.nullable(),
+  lastChangeAt: nonNegative,
+  openExceptions: nonNegative,
+  expediteCount: nonNegative,
+  buckets: z.array(TodayBucketSchema),
+  nextNode: NodeKey.nullable(),
+});
+
+const OrderWarnings = z.object({
+  overdue: z.boolean(),
+  dueSoon: z.boolean(),
+  stuck: z.boolean(),
+  awaitingReview: z.boolean(),
+  hasOpenExceptions: z.boolean(),
+  daysToDue: int.nullable(),
+});
+
+const FollowDetail = OrderDetail.extend({
+  warnings: OrderWarnings,
+  buckets: z.array(TodayBucketSchema),
+  exceptions: z.array(OrderException),
+  advanceable: z.array(NodeKey),
+  suggestedPlan: z.object({ dueDate: z.string(), planned: z.record(NodeKey, z.string()), leadTimeDays: int }).nullable(),
+  notificationLabel: z.object({ text: z.string(), tone: z.enum(['ok', 'pending', 'fail', 'none']) }),
+});
+
+const TodayView = z.object({
+  date: z.string(),
+  stuckAfterDays: int,
+  counts: z.record(TodayBucketSchema, nonNegative),
+  previews: z.record(TodayBucketSchema, z.array(FollowItem)),
+});
+
+const CustomerBrief = z.object({
+  _id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  levelName: z.string(),
+  merchandiserId: z.string(),
+  merchandiserName: z.string(),
+  creditLimitFen: int.nullable(),
+  outstandingFen: int,
+  openOrders: nonNegative,
+});
+
+const CustomerView = z.object({
+  customer: CustomerBrief.extend({ addresses: z.array(Address) }),
+  month: z.string(),
+  monthFen: nonNegative,
+  monthOrders: nonNegative,
+  outstandingFen: int,
+  orders: page(OrderSummary),
+});
+
+// --- admin and report ---------------------------------------------------------------------------
+
+const BadRow = z.object({ row: int, key: z.string().optional(), reason: z.string() });
+
+const ImportReport = z.object({
+  kind: ImportKind,
+  dryRun: z.boolean(),
+  written: z.boolean(),
+  rows: nonNegative,
+  created: nonNegative,
+  updated: nonNegative,
+  unchanged: nonNegative,
+  skipped: nonNegative,
+  bad: z.array(BadRow),
+  warnings: z.array(BadRow),
+  related: z.object({
+    categories: z.array(z.string()),
+    products: z.array(z.string()),
+    levels: z.array(z.string()),
+    staff: z.array(z.string()),
+    priceLists: z.array(z.string()),
+  }),
+  writes: nonNegative,
+});
+
+const XlsxFile = z.object({
+  fileName: z.string().min(1),
+  contentType: z.literal('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'),
+  base64: z.string().min(1),
+  bytes: int.min(1),
+});
+
+const Period = z.object({ firstDate: z.string(), lastDate: z.string() });
+
+const MonthlyReport = z.object({
+  month: z.string(),
+  period: Period,
+  byCustomer: z.array(
+    z.object({
+      customerId: z.string(),
+      customerCode: z.string(),
+      customerName: z.string(),
+      merchandiserName: z.string(),
+      orderCount: nonNegative,
+      orderedFen: nonNegative,
+      shippedCount: nonNegative,
+      shippedFen: nonNegative,
+      paidFen: nonNegative,
+    }),
+  ),
+  byProduct: z.array(
+    z.object({
+      skuId: z.string(),
+      skuCode: z.string(),
+      name: z.string(),
+      spec: z.string(),
+      baseUnit: z.string(),
+      orderedQty: nonNegative,
+      orderedFen: nonNegative,
+      shippedQty: nonNegative,
+      shippedFen: nonNegative,
+    }),
+  ),
+  exceptions: z.array(
+    z.object({
+      orderNo: z.string(),
+      customerName: z.string(),
+      kindLabel: z.string(),
+      severityLabel: z.string(),
+      description: z.string(),
+      owner: z.string(),
+      statusLabel: z.string(),
+      openedAt: nonNegative,
+      openedBy: z.string(),
+      resolvedAt: nonNegative.nullable(),
+      resolution: z.string(),
+    }),
+  ),
+  totals: z.object({
+    orderCount: nonNegative,
+    orderedFen: nonNegative,
+    shippedCount: nonNegative,
+    shippedFen: nonNegative,
+    paidFen: nonNegative,
+    exceptionCount: nonNegative,
+    openExceptionCount: nonNegative,
+  }),
+  generatedAt: nonNegative,
+});
+
+const Statement = z.object({
+  month: z.string(),
+  period: Period,
+  customer: z.object({ _id: z.string(), code: z.string(), name: z.string() }),
+  merchandiserName: z.string(),
+  lines: z.array(
+    z.object({
+      orderId: z.string(),
+      orderNo: z.string(),
+      createdDate: z.string(),
+      status: OrderStatus,
+      statusLabel: z.string(),
+      totalFen: nonNegative,
+      shippedDate: z.string().nullable(),
+      paidDate: z.string().nullable(),
+      shippedInMonthFen: nonNegative,
+      paidInMonthFen: nonNegative,
+      unpaidAtEndFen: nonNegative,
+    }),
+  ),
+  totals: z.object({
+    orderCount: nonNegative,
+    orderedFen: nonNegative,
+    shippedFen: nonNegative,
+    paidFen: nonNegative,
+    openingFen: int,
+    closingFen: int,
+  }),
+  generatedAt: nonNegative,
+});
+
+const StatementCustomer = z.object({ _id: z.string(), code: z.string(), name: z.string() });
+
+// --- subscription, dispatcher, reservation timer -------------------------------------------------
+
+const ConsentCounts = z.object({ counts: z.record(z.string(), nonNegative) });
+
+export const DispatchReport = z.object({
+  owner: z.string(),
+  jobs: z.array(z.object({ jobId: z.string(), status: z.union([MessageJobStatus, z.literal('skipped')]), result: z.string().nullable() })),
+  skipped: nonNegative,
+  expired: z.array(z.string()),
+  sent: nonNegative,
+});
+export type DispatchReport = z.infer<typeof DispatchReport>;
+export type JobReport = DispatchReport['jobs'][number];
+
+/**
+ * What the reservation timer did: orders whose unconfirmed reservation it released, and submits
+ * that died half way, repaired from their reservation intents (committed: the order had been
+ * written; compensated: what they had reserved or booked was undone).
+ */
+export const ReservationRelease = z.object({
+  released: z.array(z.string()),
+  repaired: z.object({ committed: z.array(z.string()), compensated: z.array(z.string()) }),
+});
+export type ReservationRelease = z.infer<typeof ReservationRelease>;
+
+// --- the map -------------------------------------------------------------------------------------
+
+type Out<F extends keyof ApiOutputs, A extends keyof ApiOutputs[F]> = ApiOutputs[F][A];
+const o = <F extends keyof ApiOutputs, A extends keyof ApiOutputs[F]>(_f: F, _a: A) => exactly<Out<F, A>>();
+
+/** Output schema of every action, each exactly the type in ApiOutputs. */
+export const ApiOutputSchemas = {
+  auth: {
+    whoami: o('auth', 'whoami')(Me),
+    bind: o('auth', 'bind')(Me),
+  },
+  catalog: {
+    categories: o('catalog', 'categories')(z.array(Category)),
+    list: o('catalog', 'list')(page(CatalogItem)),
+    quote: o('catalog', 'quote')(Quote),
+  },
+  order: {
+    submit: o('order', 'submit')(OrderDetail),
+    list: o('order', 'list')(page(OrderSummary)),
+    detail: o('order', 'detail')(OrderDetail),
+    cancel: o('order', 'cancel')(OrderDetail),
+    confirmReceipt: o('order', 'confirmReceipt')(OrderDetail),
+    reorder: o('order', 'reorder')(ReorderResult),
+    afterSalesCreate: o('order', 'afterSalesCreate')(AfterSalesRequest),
+    afterSalesList: o('order', 'afterSalesList')(page(AfterSalesRequest)),
+  },
+  followup: {
+    today: o('followup', 'today')(TodayView),
+    list: o('followup', 'list')(page(FollowItem)),
+    detail: o('followup', 'detail')(FollowDetail),
+    review: o('followup', 'review')(FollowDetail),
+    advanceNode: o('followup', 'advanceNode')(FollowDetail),
+    logException: o('followup', 'logException')(FollowDetail),
+    resolveException: o('followup', 'resolveException')(FollowDetail),
+    exceptions: o('followup', 'exceptions')(page(OrderException)),
+    expedite: o('followup', 'expedite')(FollowDetail),
+    customers: o('followup', 'customers')(page(CustomerBrief)),
+    customerView: o('followup', 'customerView')(CustomerView),
+    catalogFor: o('followup', 'catalogFor')(page(CatalogItem)),
+    quoteFor: o('followup', 'quoteFor')(Quote),
+    placeOrder: o('followup', 'placeOrder')(FollowDetail),
+    afterSalesList: o('followup', 'afterSalesList')(page(AfterSalesRequest)),
+    afterSalesUpdate: o('followup', 'afterSalesUpdate')(AfterSalesRequest),
+  },
+  admin: {
+    importRows: o('admin', 'importRows')(ImportReport),
+    monthlyReport: o('admin', 'monthlyReport')(z.union([MonthlyReport, XlsxFile])),
+  },
+  report: {
+    statementCustomers: o('report', 'statementCustomers')(z.array(StatementCustomer)),
+    statement: o('report', 'statement')(Statement),
+    statementXlsx: o('report', 'statementXlsx')(XlsxFile),
+  },
+  subscription: {
+    templates: o('subscription', 'templates')(z.object({ orderStatus: z.string() })),
+    consent: o('subscription', 'consent')(ConsentCounts),
+    counts: o('subscription', 'counts')(ConsentCounts),
+  },
+  dispatcher: {
+    run: o('dispatcher', 'run')(DispatchReport),
+  },
+  reservationTimer: {
+    run: o('reservationTimer', 'run')(ReservationRelease),
+  },
+} satisfies { [F in keyof ApiOutputs]: { [A in keyof ApiOutputs[F]]: z.ZodType<ApiOutputs[F][A]> } };
+
+/** One action: what it takes and what it answers. */
+export interface ActionContract<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  input: I;
+  output: O;
+}
+export type FunctionContract = Record<string, ActionContract>;
+
+type Zip<I extends Record<string, z.ZodType>, O extends { [A in keyof I]: z.ZodType }> = { [A in keyof I]: ActionContract<I[A], O[A]> };
+
+function zip<I extends Record<string, z.ZodType>, O extends { [A in keyof I]: z.ZodType }>(inputs: I, outputs: O): Zip<I, O> {
+  return Object.fromEntries(Object.keys(inputs).map((a) => [a, { input: inputs[a], output: outputs[a] }])) as Zip<I, O>;
+}
+
+/** Every function's actions with their input and output schemas. */
+export const Api = {
+  auth: zip(ApiInputs.auth, ApiOutputSchemas.auth),
+  catalog: zip(ApiInputs.catalog, ApiOutputSchemas.catalog),
+  order: zip(ApiInputs.order, ApiOutputSchemas.order),
+  followup: zip(ApiInputs.followup, ApiOutputSchemas.followup),
+  admin: zip(ApiInputs.admin, ApiOutputSchemas.admin),
+  report: zip(ApiInputs.report, ApiOutputSchemas.report),
+  subscription: zip(ApiInputs.subscription, ApiOutputSchemas.subscription),
+  dispatcher: zip(ApiInputs.dispatcher, ApiOutputSchemas.dispatcher),
+  reservationTimer: zip(ApiInputs.reservationTimer, ApiOutputSchemas.reservationTimer),
+} satisfies Record<keyof ApiOutputs, FunctionContract>;
