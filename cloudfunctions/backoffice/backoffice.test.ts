@@ -146,7 +146,7 @@ describe('products and images', () => {
     expect(saved.skus.map((s) => s._id)).toEqual(['sku_SZ-1L', 'sku_SZ-300']);
     const sku = saved.skus.find((s) => s.code === 'SZ-300')!;
     expect(sku).toMatchObject({ imageFileId: img.fileId, imageUrl: img.url, name: '山楂果汁', caseSize: 24, moq: 24, visibleTo: ['*'] });
-    expect(await rt.store.get('stock', 'sku_SZ-300')).toEqual({ _id: 'sku_SZ-300', onHand: 0, reserved: 0 });
+    expect(await rt.store.get('stock', 'sku_SZ-300')).toEqual({ _id: 'sku_SZ-300', onHand: 0, reserved: 0, available: 0 });
 
     const catalog = data<Page<CatalogItem>>(await rt.invoke('catalog', { action: 'list', input: { keyword: 'SZ-300' } }, HUALIAN));
     expect(catalog.items).toHaveLength(1);
@@ -276,14 +276,22 @@ describe('customers and invitation codes', () => {
     expect(created.addresses[0]!.isDefault).toBe(true);
     expect((await ok<Page<BackofficeCustomerRow>>(LI, 'customers')).items.map((c) => c._id)).toEqual(['cus_xinda', 'cus_C900']);
 
-    await rt.store.patch('customers', 'cus_hualian', { outstandingFen: { $inc: 12345 } });
-    const outstanding = (await rt.store.get('customers', 'cus_hualian'))!.outstandingFen;
+    expect(await rt.store.get('accounts', 'cus_C900')).toEqual({ _id: 'cus_C900', outstandingFen: 0 });
+    expect(await rt.store.get('customers', 'cus_C900')).not.toHaveProperty('outstandingFen');
+
+    // The outstanding amount is the account's (moved by orders): shown, never written by the form.
+    expect(await rt.store.updateWhere('accounts', { _id: 'cus_hualian' }, { outstandingFen: { $inc: 12345 } })).toBe(1);
+    const outstanding = (await rt.store.get('accounts', 'cus_hualian'))!.outstandingFen;
+    expect(outstanding).toBeGreaterThanOrEqual(12345);
+    expect((await ok<BackofficeCustomerDetail>(WANG, 'customer', { customerId: 'cus_hualian' })).outstandingFen).toBe(outstanding);
     const edited = await ok<BackofficeCustomerDetail>(ADMIN, 'saveCustomer', {
       _id: 'cus_hualian', code: 'C001', name: '华联超市', levelId: 'lv_wholesale', merchandiserId: 'stf_wang', creditLimitFen: null, active: true,
       addresses: [{ id: 'addr_1', contact: '陈经理', phone: '13911110001', address: '上海市浦东新区张杨路 1000 号', isDefault: true }],
     });
     expect(edited).toMatchObject({ levelId: 'lv_wholesale', creditLimitFen: null, outstandingFen: outstanding, invitationCode: 'HUALIAN01' });
     expect(edited.users.map((u) => u.openid)).toEqual([HUALIAN]);
+    expect((await rt.store.get('accounts', 'cus_hualian'))!.outstandingFen).toBe(outstanding);
+    expect(await rt.store.get('customers', 'cus_hualian')).not.toHaveProperty('outstandingFen');
 
     expect(code(await bo(ADMIN, 'saveCustomer', { code: 'C001', name: 'x', levelId: 'lv_vip', merchandiserId: 'stf_wang' }))).toBe('CONFLICT');
     expect(code(await bo(ADMIN, 'saveCustomer', { code: 'C901', name: 'x', levelId: 'lv_nope', merchandiserId: 'stf_wang' }))).toBe('VALIDATION_FAILED');
@@ -317,6 +325,9 @@ describe('stock', () => {
     const after = (await rt.store.get('stock', 'sku_0001'))!;
     expect(after.onHand).toBe(before.onHand + 5 * 7 - 5 * 3);
     expect(after.reserved).toBe(before.reserved);
+    // available moves with onHand (the order core's counter, kept by increments).
+    expect(after.available).toBe(before.available + 20);
+    expect(after.available).toBe(after.onHand - after.reserved);
     const moves = await ok<Page<StockMovement>>(WANG, 'stockMovements', { skuId: 'sku_0001', pageSize: 100 });
     expect(moves.total).toBe(10);
     expect(moves.items.reduce((n, m) => n + m.delta, 0)).toBe(20);
@@ -326,10 +337,19 @@ describe('stock', () => {
     expect(after.reserved).toBeGreaterThan(0);
     const r = await bo(ADMIN, 'adjustStock', { skuId: 'sku_0001', delta: -(after.onHand - after.reserved + 1), reason: 'damage' });
     expect(code(r)).toBe('OUT_OF_STOCK');
-    expect((await rt.store.get('stock', 'sku_0001'))!.onHand).toBe(after.onHand);
+    expect(await rt.store.get('stock', 'sku_0001')).toEqual(after);
     expect(await rt.store.count('stockMovements', { skuId: 'sku_0001' })).toBe(10);
     const down = await ok<{ stock: BackofficeStockRow }>(ADMIN, 'adjustStock', { skuId: 'sku_0001', delta: -(after.onHand - after.reserved), reason: 'damage', note: '破损' });
     expect(down.stock).toMatchObject({ onHand: after.reserved, reserved: after.reserved, available: 0 });
+    expect(await rt.store.get('stock', 'sku_0001')).toMatchObject({ onHand: after.reserved, reserved: after.reserved, available: 0 });
+    // Nothing is left to reserve: the catalog's submit path refuses the SKU.
+    const none = await rt.invoke('order', { action: 'submit', input: { requestId: 'bo-stock-0001', lines: [{ skuId: 'sku_0001', unit: 'case', count: 1 }], addressId: 'addr_1' } }, HUALIAN);
+    expect(code(none)).toBe('OUT_OF_STOCK');
+    // A SKU without a stock document gets one by an inbound adjustment, with available.
+    await rt.store.remove('stock', 'sku_SZ-1L');
+    expect(code(await bo(ADMIN, 'adjustStock', { skuId: 'sku_SZ-1L', delta: -1, reason: 'damage' }))).toBe('OUT_OF_STOCK');
+    await ok(ADMIN, 'adjustStock', { skuId: 'sku_SZ-1L', delta: 30, reason: 'inbound' });
+    expect(await rt.store.get('stock', 'sku_SZ-1L')).toEqual({ _id: 'sku_SZ-1L', onHand: 30, reserved: 0, available: 30 });
     expect(code(await bo(ADMIN, 'adjustStock', { skuId: 'sku_nope', delta: 1, reason: 'inbound' }))).toBe('SKU_NOT_FOUND');
   });
 

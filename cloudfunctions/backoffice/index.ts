@@ -4,7 +4,7 @@
  * _lib/services/backoffice*.ts reuse the existing services (catalog pricing, 跟单 review, import,
  * monthly report). Order detail and its actions are the `followup` function's, called as they are.
  */
-import { ApiInputs } from '@dinghuo/shared';
+import { Api } from '@dinghuo/shared/contract';
 import { defineFunction } from '../_lib/runtime';
 import { storageFor } from '../_lib/storage';
 import {
@@ -39,7 +39,7 @@ import {
 } from '../_lib/services/backofficeCustomers';
 import { bulkConfirm, dashboard, deliveryNote, importFile, monthlyXlsx, orderBoard } from '../_lib/services/backofficeOrders';
 
-export const main = defineFunction(ApiInputs.backoffice, {
+export const main = defineFunction(Api.backoffice, {
   refs: async (_input, { store, caller }) => refs(store, caller),
   saveLevel: async (input, { store, caller }) => saveLevel(store, caller, input),
   saveCategory: async (input, { store, caller }) => saveCategory(store, caller, input),

@@ -1,6 +1,6 @@
 /**
  * The whole contract of the cloud functions: for every function and action, the input schema
- * (api.ts, followupApi.ts, reportApi.ts, subscription.ts) and the output schema (here).
+ * (api.ts, followupApi.ts, reportApi.ts, subscription.ts, backofficeApi.ts) and the output schema (here).
  * `defineFunction(Api.order, handlers)` makes each handler return Promise<output of its action>
  * (a wrong return fails tsc), and the functions' contract test parses every action's real answer
  * with its output schema.
@@ -13,8 +13,8 @@
 import { z } from 'zod';
 import { AfterSalesRequest } from './afterSales';
 import { ApiInputs, type ApiOutputs } from './api';
-import { Category, OrderUnit, PriceBreak } from './catalog';
-import { Address } from './customer';
+import { Category, CustomerLevel, OrderUnit, PriceBreak, PriceList, Product, Sku } from './catalog';
+import { Address, Staff } from './customer';
 import { ERROR_MESSAGES, type ErrorCode } from './errors';
 import { OrderException } from './exception';
 import { Role } from './ids';
@@ -231,35 +231,35 @@ const XlsxFile = z.object({
 
 const Period = z.object({ firstDate: z.string(), lastDate: z.string() });
 
+const CustomerMonthRow = z.object({
+  customerId: z.string(),
+  customerCode: z.string(),
+  customerName: z.string(),
+  merchandiserName: z.string(),
+  orderCount: nonNegative,
+  orderedFen: nonNegative,
+  shippedCount: nonNegative,
+  shippedFen: nonNegative,
+  paidFen: nonNegative,
+});
+
+const ProductMonthRow = z.object({
+  skuId: z.string(),
+  skuCode: z.string(),
+  name: z.string(),
+  spec: z.string(),
+  baseUnit: z.string(),
+  orderedQty: nonNegative,
+  orderedFen: nonNegative,
+  shippedQty: nonNegative,
+  shippedFen: nonNegative,
+});
+
 const MonthlyReport = z.object({
   month: z.string(),
   period: Period,
-  byCustomer: z.array(
-    z.object({
-      customerId: z.string(),
-      customerCode: z.string(),
-      customerName: z.string(),
-      merchandiserName: z.string(),
-      orderCount: nonNegative,
-      orderedFen: nonNegative,
-      shippedCount: nonNegative,
-      shippedFen: nonNegative,
-      paidFen: nonNegative,
-    }),
-  ),
-  byProduct: z.array(
-    z.object({
-      skuId: z.string(),
-      skuCode: z.string(),
-      name: z.string(),
-      spec: z.string(),
-      baseUnit: z.string(),
-      orderedQty: nonNegative,
-      orderedFen: nonNegative,
-      shippedQty: nonNegative,
-      shippedFen: nonNegative,
-    }),
-  ),
+  byCustomer: z.array(CustomerMonthRow),
+  byProduct: z.array(ProductMonthRow),
   exceptions: z.array(
     z.object({
       orderNo: z.string(),
@@ -319,6 +319,193 @@ const Statement = z.object({
 });
 
 const StatementCustomer = z.object({ _id: z.string(), code: z.string(), name: z.string() });
+
+// --- backoffice ---------------------------------------------------------------------------------
+
+const StaffRole = Staff.shape.role;
+const BusinessDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+const BackofficeRefs = z.object({
+  categories: z.array(Category),
+  levels: z.array(CustomerLevel),
+  staff: z.array(z.object({ _id: z.string(), name: z.string(), role: StaffRole })),
+  me: z.object({ staffId: z.string(), name: z.string(), role: StaffRole }),
+});
+
+const StaffLogin = z.object({
+  loginId: z.string(),
+  staffId: z.string(),
+  staffName: z.string(),
+  role: StaffRole,
+  kind: z.enum(['web', 'wechat']),
+});
+
+const BackofficeProductRow = z.object({
+  skuId: z.string(),
+  productId: z.string(),
+  code: z.string(),
+  name: z.string(),
+  spec: z.string(),
+  categoryId: z.string(),
+  categoryName: z.string(),
+  baseUnit: z.string(),
+  caseUnit: z.string(),
+  caseSize: int.min(1),
+  caseOnly: z.boolean(),
+  listPriceFen: nonNegative,
+  moq: nonNegative,
+  leadTimeDays: nonNegative,
+  madeToOrder: z.boolean(),
+  active: z.boolean(),
+  imageUrl: z.string().nullable(),
+  onHand: nonNegative,
+  reserved: nonNegative,
+  available: nonNegative,
+});
+
+const ProductDetail = z.object({ product: Product, skus: z.array(Sku) });
+
+const UploadedImage = z.object({ fileId: z.string().min(1), url: z.string().min(1), bytes: int.min(1) });
+
+const PriceListRow = PriceList.extend({ targetName: z.string(), entryCount: nonNegative });
+
+const PriceGrid = z.object({
+  priceList: PriceListRow,
+  levelDiscountBp: nonNegative,
+  rows: page(
+    z.object({
+      skuId: z.string(),
+      code: z.string(),
+      name: z.string(),
+      spec: z.string(),
+      baseUnit: z.string(),
+      caseSize: int.min(1),
+      listPriceFen: nonNegative,
+      entry: z.object({ priceFen: nonNegative, breaks: z.array(PriceBreak), moq: int.min(1).nullable() }).nullable(),
+    }),
+  ),
+});
+
+const PricePreview = z.object({
+  customerId: z.string(),
+  customerName: z.string(),
+  levelName: z.string(),
+  item: CatalogItem,
+  source: PriceSource,
+  quantity: z
+    .object({ unit: OrderUnit, count: int.min(1), qty: int.min(1), unitPriceFen: nonNegative, amountFen: nonNegative })
+    .nullable(),
+  error: z.object({ code: ErrorCodeSchema, message: z.string() }).nullable(),
+  sold: z.boolean(),
+});
+
+const BackofficeCustomerRow = CustomerBrief.extend({
+  levelId: z.string(),
+  active: z.boolean(),
+  invitationCode: z.string(),
+  invitationRevoked: z.boolean(),
+  boundUsers: nonNegative,
+});
+
+const BackofficeCustomerDetail = BackofficeCustomerRow.extend({
+  addresses: z.array(Address),
+  users: z.array(z.object({ openid: z.string(), name: z.string(), boundAt: nonNegative.nullable() })),
+});
+
+const BackofficeStockRow = z.object({
+  skuId: z.string(),
+  code: z.string(),
+  name: z.string(),
+  spec: z.string(),
+  baseUnit: z.string(),
+  categoryId: z.string(),
+  active: z.boolean(),
+  onHand: nonNegative,
+  reserved: nonNegative,
+  available: nonNegative,
+  lowStockThreshold: nonNegative,
+  low: z.boolean(),
+});
+
+const StockMovement = z.object({
+  _id: z.string(),
+  skuId: z.string(),
+  delta: int,
+  reason: z.enum(['stocktake', 'inbound', 'damage', 'return', 'other']),
+  note: z.string(),
+  onHandAfter: nonNegative,
+  by: z.object({ staffId: z.string(), name: z.string() }),
+  at: nonNegative,
+});
+
+const BoardOrder = OrderSummary.extend({
+  customerId: z.string(),
+  customerCode: z.string(),
+  merchandiserId: z.string(),
+  merchandiserName: z.string(),
+  createdDate: BusinessDate,
+  paidFen: nonNegative,
+  madeToOrder: z.boolean(),
+  openExceptions: nonNegative,
+  overdue: z.boolean(),
+});
+
+const BulkConfirmResult = z.object({
+  results: z.array(
+    z.object({
+      orderId: z.string(),
+      orderNo: z.string().nullable(),
+      ok: z.boolean(),
+      error: z.object({ code: ErrorCodeSchema, message: z.string() }).nullable(),
+    }),
+  ),
+  confirmed: nonNegative,
+  failed: nonNegative,
+});
+
+const DeliveryNote = z.object({
+  orderId: z.string(),
+  orderNo: z.string(),
+  date: BusinessDate,
+  orderDate: BusinessDate,
+  dueDate: BusinessDate.nullable(),
+  status: OrderStatus,
+  supplierName: z.string(),
+  customer: z.object({ code: z.string(), name: z.string() }),
+  address: z.object({ contact: z.string(), phone: z.string(), address: z.string() }),
+  merchandiser: z.string(),
+  remark: z.string(),
+  lines: z.array(
+    z.object({
+      no: int.min(1),
+      skuCode: z.string(),
+      name: z.string(),
+      spec: z.string(),
+      quantityText: z.string(),
+      qty: int.min(1),
+      baseUnit: z.string(),
+      unitPriceFen: nonNegative,
+      amountFen: nonNegative,
+    }),
+  ),
+  totalQty: nonNegative,
+  totalFen: nonNegative,
+});
+
+const FileImportReport = ImportReport.extend({ fileName: z.string(), sheetName: z.string(), ignoredColumns: z.array(z.string()) });
+
+const DashboardView = z.object({
+  date: BusinessDate,
+  month: z.string(),
+  today: z.object({ orders: nonNegative, amountFen: nonNegative, awaitingReview: nonNegative }),
+  overdue: nonNegative,
+  dueSoon: nonNegative,
+  openExceptions: nonNegative,
+  byDay: z.array(z.object({ date: BusinessDate, orders: nonNegative, amountFen: nonNegative })),
+  byCustomer: z.array(CustomerMonthRow),
+  byProduct: z.array(ProductMonthRow),
+  totals: z.object({ orderCount: nonNegative, orderedFen: nonNegative, shippedFen: nonNegative, paidFen: nonNegative }),
+});
 
 // --- subscription, dispatcher, reservation timer -------------------------------------------------
 
@@ -409,6 +596,40 @@ export const ApiOutputSchemas = {
   reservationTimer: {
     run: o('reservationTimer', 'run')(ReservationRelease),
   },
+  backoffice: {
+    refs: o('backoffice', 'refs')(BackofficeRefs),
+    staffLogins: o('backoffice', 'staffLogins')(z.array(StaffLogin)),
+    grantStaffLogin: o('backoffice', 'grantStaffLogin')(z.array(StaffLogin)),
+    revokeStaffLogin: o('backoffice', 'revokeStaffLogin')(z.array(StaffLogin)),
+    saveLevel: o('backoffice', 'saveLevel')(CustomerLevel),
+    saveCategory: o('backoffice', 'saveCategory')(Category),
+    products: o('backoffice', 'products')(page(BackofficeProductRow)),
+    product: o('backoffice', 'product')(ProductDetail),
+    saveProduct: o('backoffice', 'saveProduct')(ProductDetail),
+    setSkusActive: o('backoffice', 'setSkusActive')(z.object({ updated: nonNegative })),
+    uploadImage: o('backoffice', 'uploadImage')(UploadedImage),
+    priceLists: o('backoffice', 'priceLists')(z.array(PriceListRow)),
+    ensurePriceList: o('backoffice', 'ensurePriceList')(PriceListRow),
+    priceGrid: o('backoffice', 'priceGrid')(PriceGrid),
+    savePriceEntries: o('backoffice', 'savePriceEntries')(z.object({ upserted: nonNegative, removed: nonNegative })),
+    pricePreview: o('backoffice', 'pricePreview')(PricePreview),
+    customers: o('backoffice', 'customers')(page(BackofficeCustomerRow)),
+    customer: o('backoffice', 'customer')(BackofficeCustomerDetail),
+    saveCustomer: o('backoffice', 'saveCustomer')(BackofficeCustomerDetail),
+    createInvitation: o('backoffice', 'createInvitation')(BackofficeCustomerDetail),
+    revokeInvitation: o('backoffice', 'revokeInvitation')(BackofficeCustomerDetail),
+    unbindUser: o('backoffice', 'unbindUser')(BackofficeCustomerDetail),
+    stock: o('backoffice', 'stock')(page(BackofficeStockRow)),
+    adjustStock: o('backoffice', 'adjustStock')(z.object({ stock: BackofficeStockRow, movement: StockMovement })),
+    stockMovements: o('backoffice', 'stockMovements')(page(StockMovement)),
+    setLowStockThreshold: o('backoffice', 'setLowStockThreshold')(BackofficeStockRow),
+    orders: o('backoffice', 'orders')(page(BoardOrder)),
+    bulkConfirm: o('backoffice', 'bulkConfirm')(BulkConfirmResult),
+    deliveryNote: o('backoffice', 'deliveryNote')(DeliveryNote),
+    importFile: o('backoffice', 'importFile')(FileImportReport),
+    dashboard: o('backoffice', 'dashboard')(DashboardView),
+    monthlyReportXlsx: o('backoffice', 'monthlyReportXlsx')(XlsxFile),
+  },
 } satisfies { [F in keyof ApiOutputs]: { [A in keyof ApiOutputs[F]]: z.ZodType<ApiOutputs[F][A]> } };
 
 /** One action: what it takes and what it answers. */
@@ -435,4 +656,5 @@ export const Api = {
   subscription: zip(ApiInputs.subscription, ApiOutputSchemas.subscription),
   dispatcher: zip(ApiInputs.dispatcher, ApiOutputSchemas.dispatcher),
   reservationTimer: zip(ApiInputs.reservationTimer, ApiOutputSchemas.reservationTimer),
+  backoffice: zip(ApiInputs.backoffice, ApiOutputSchemas.backoffice),
 } satisfies Record<keyof ApiOutputs, FunctionContract>;

@@ -50,6 +50,7 @@ test('concurrent stock adjustments are increments: none is lost, each has its mo
   const after = (await store.get('stock', 'sku_0005'))!;
   expect(after.onHand).toBe(before.onHand + 78);
   expect(after.reserved).toBe(before.reserved);
+  expect(after.available).toBe(before.available + 78);
   const moves = await bo<Page<StockMovement>>('demo-admin', 'stockMovements', { skuId: 'sku_0005', pageSize: 100 });
   expect(moves.total).toBe(12);
   expect(moves.items.map((m) => m.delta).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
@@ -61,7 +62,7 @@ test('a product is saved in one transaction, and its price preview is what the c
     skus: [{ code: 'YD-1', spec: '100g', caseSize: 10, listPriceFen: 990 }],
   });
   expect(saved.skus.map((s) => s._id)).toEqual(['sku_YD-1']);
-  expect(await store.get('stock', 'sku_YD-1')).toEqual({ _id: 'sku_YD-1', onHand: 0, reserved: 0 });
+  expect(await store.get('stock', 'sku_YD-1')).toEqual({ _id: 'sku_YD-1', onHand: 0, reserved: 0, available: 0 });
   const rows = await bo<Page<BackofficeProductRow>>('demo-admin', 'products', { keyword: 'YD-1' });
   expect(rows.items.map((r) => r.skuId)).toEqual(['sku_YD-1']);
   const preview = await bo<PricePreview>('demo-merch-wang', 'pricePreview', { customerId: 'cus_hualian', skuId: 'sku_0001' });

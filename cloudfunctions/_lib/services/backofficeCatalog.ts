@@ -4,7 +4,7 @@
  * is what the customer's catalog and cart show. Writes are admin-only; reads are for any staff.
  */
 import {
-  availableOf,
+  newStock,
   DomainError,
   importIds,
   isSkuSoldTo,
@@ -36,6 +36,7 @@ import type { FileStorage } from '../storage';
 import { quoteCart, toCatalogItem } from './catalog';
 import { loadScopedCustomer } from './followup';
 import { loadLevel, loadPricingContext, priceEntryId } from './pricingData';
+import { availableIn } from './counters';
 
 export type In<A extends keyof typeof BackofficeInputs> = z.output<(typeof BackofficeInputs)[A]>;
 
@@ -137,7 +138,7 @@ export async function listProducts(store: Store, caller: Caller, storage: FileSt
       imageUrl: urls.get(s._id) ?? null,
       onHand: st?.onHand ?? 0,
       reserved: st?.reserved ?? 0,
-      available: availableOf(st),
+      available: availableIn(st),
     };
   });
   return pageOf(items, input, total);
@@ -250,7 +251,7 @@ export async function saveProduct(store: Store, caller: Caller, storage: FileSto
     await tx.set('products', product);
     for (const s of skus) await tx.set('skus', s);
     const fresh = skus.filter((s) => !own.has(s._id));
-    for (const s of fresh) if (!(await tx.get('stock', s._id))) await tx.insert('stock', { _id: s._id, onHand: 0, reserved: 0 });
+    for (const s of fresh) if (!(await tx.get('stock', s._id))) await tx.insert('stock', newStock(s._id, 0));
   });
   return productDetail(store, caller, storage, productId);
 }

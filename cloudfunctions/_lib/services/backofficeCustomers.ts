@@ -4,12 +4,12 @@
  * recorded as stock movements, low-stock thresholds).
  *
  * Scope: a merchandiser reads only his customers (others are NOT_FOUND); writes are admin-only.
- * A customer's outstandingFen belongs to the order code: it is never written here, and an edit
- * patches only the fields the form owns.
+ * A customer's outstanding amount is its account's (collection accounts, moved only by orders
+ * through counters.ts): read here, never written; an edit patches only the fields the form owns.
+ * Stock changes go through counters.ts too (onHand and available move together, by increments).
  */
 import { randomBytes } from 'node:crypto';
 import {
-  availableOf,
   DomainError,
   importIds,
   OPEN_STATUSES,
@@ -32,6 +32,7 @@ import { requireAdmin, requireStaff, WEB_USER_PREFIX } from '../identity';
 import { loadScopedCustomer, staffScope } from './followup';
 import { randomInvitationCode } from './importer';
 import { pageOf, skuKeywordFilter, type In } from './backofficeCatalog';
+import { addOnHand, availableIn, ensureAccount, outstandingOf, stockPatch } from './counters';
 
 // --- staff sign-ins ---------------------------------------------------------------------------
 
@@ -78,7 +79,8 @@ export async function revokeStaffLogin(store: Store, caller: Caller, input: In<'
 // --- customers -------------------------------------------------------------------------------
 
 async function toRows(store: Store, customers: readonly Customer[]): Promise<BackofficeCustomerRow[]> {
-  const [levels, staff, openCounts, userCounts] = await Promise.all([
+  const [outstanding, levels, staff, openCounts, userCounts] = await Promise.all([
+    outstandingOf(store, customers.map((c) => c._id)),
     store.getMany('levels', [...new Set(customers.map((c) => c.levelId))]),
     store.getMany('staff', [...new Set(customers.map((c) => c.merchandiserId))]),
     Promise.all(customers.map((c) => store.count('orders', { customerId: c._id, status: { $in: [...OPEN_STATUSES] } }))),
@@ -95,7 +97,7 @@ async function toRows(store: Store, customers: readonly Customer[]): Promise<Bac
     merchandiserId: c.merchandiserId,
     merchandiserName: staffName.get(c.merchandiserId) ?? '',
     creditLimitFen: c.creditLimitFen,
-    outstandingFen: c.outstandingFen,
+    outstandingFen: outstanding.get(c._id) ?? 0,
     openOrders: openCounts[i] ?? 0,
     active: c.active,
     invitationCode: c.invitationCode,
@@ -168,11 +170,13 @@ export async function saveCustomer(store: Store, caller: Caller, input: In<'save
     active: input.active,
   };
   if (existing) {
-    // Only the form's fields: outstandingFen is moved by orders concurrently.
+    // Only the form's fields (others, e.g. the invitation code, have their own actions).
     await store.patch('customers', id, fields);
   } else {
     const code = await unusedInvitationCode(store);
-    await store.insert('customers', { _id: id, ...fields, outstandingFen: 0, invitationCode: code });
+    await store.insert('customers', { _id: id, ...fields, invitationCode: code });
+    // Its account (outstanding amount) starts at zero; only orders move it.
+    await ensureAccount(store, id);
   }
   return detailOf(store, (await store.get('customers', id))!);
 }
@@ -220,8 +224,9 @@ export async function unbindUser(store: Store, caller: Caller, input: In<'unbind
 
 // --- stock -----------------------------------------------------------------------------------
 
+/** A SKU's stock row: available as the stock document keeps it. */
 export function toStockRow(sku: Sku, stock: Stock | null | undefined): BackofficeStockRow {
-  const available = availableOf(stock ?? undefined);
+  const available = availableIn(stock);
   const threshold = sku.lowStockThreshold ?? 0;
   return {
     skuId: sku._id,
@@ -263,8 +268,9 @@ export async function listStock(store: Store, caller: Caller, input: In<'stock'>
 }
 
 /**
- * Adds delta to on-hand stock as an increment, with its movement record, in one transaction;
- * refused (OUT_OF_STOCK) if on hand would drop below what is reserved.
+ * Adds delta to on-hand stock (counters.addOnHand: an increment of onHand and available together,
+ * conditional so on hand never drops below what is reserved: OUT_OF_STOCK), then records the
+ * movement. Should recording fail, the increment is undone, so nothing is left half-written.
  */
 export async function adjustStock(
   store: Store,
@@ -273,32 +279,26 @@ export async function adjustStock(
   now: number,
 ): Promise<{ stock: BackofficeStockRow; movement: StockMovement }> {
   const admin = requireAdmin(caller);
-  const movementId = `mv_${now.toString(36)}${randomBytes(5).toString('hex')}`;
-  return store.transaction(async (tx) => {
-    const sku = await tx.get('skus', input.skuId);
-    if (!sku) throw new DomainError('SKU_NOT_FOUND');
-    const stock = await tx.get('stock', input.skuId);
-    const onHand = stock?.onHand ?? 0;
-    const reserved = stock?.reserved ?? 0;
-    const after = onHand + input.delta;
-    if (after < reserved) {
-      throw new DomainError('OUT_OF_STOCK', `调整后库存 ${after} 少于已预占的 ${reserved}${sku.baseUnit}`, { onHand, reserved });
-    }
-    if (stock) await tx.patch('stock', sku._id, { onHand: { $inc: input.delta } });
-    else await tx.insert('stock', { _id: sku._id, onHand: after, reserved: 0 });
-    const movement: StockMovement = {
-      _id: movementId,
-      skuId: sku._id,
-      delta: input.delta,
-      reason: input.reason,
-      note: input.note || STOCK_REASON_LABELS[input.reason],
-      onHandAfter: after,
-      by: { staffId: admin.staffId, name: admin.name },
-      at: now,
-    };
-    await tx.insert('stockMovements', movement);
-    return { stock: toStockRow(sku, { _id: sku._id, onHand: after, reserved }), movement };
-  });
+  const sku = await store.get('skus', input.skuId);
+  if (!sku) throw new DomainError('SKU_NOT_FOUND');
+  const { after } = await addOnHand(store, sku._id, input.delta);
+  const movement: StockMovement = {
+    _id: `mv_${now.toString(36)}${randomBytes(5).toString('hex')}`,
+    skuId: sku._id,
+    delta: input.delta,
+    reason: input.reason,
+    note: input.note || STOCK_REASON_LABELS[input.reason],
+    onHandAfter: after,
+    by: { staffId: admin.staffId, name: admin.name },
+    at: now,
+  };
+  try {
+    await store.insert('stockMovements', movement);
+  } catch (e) {
+    await store.updateWhere('stock', { _id: sku._id }, stockPatch(null, { reservedDelta: 0, onHandDelta: -input.delta }));
+    throw e;
+  }
+  return { stock: toStockRow(sku, await store.get('stock', sku._id)), movement };
 }
 
 export async function listStockMovements(store: Store, caller: Caller, input: In<'stockMovements'>): Promise<Page<StockMovement>> {

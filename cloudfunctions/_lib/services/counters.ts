@@ -128,6 +128,40 @@ export async function setOnHand(store: Store, skuId: string, onHand: number, att
   throw new DomainError('CONFLICT');
 }
 
+/**
+ * Adds delta to a SKU's onHand (a back-office stock adjustment) by an increment of onHand and
+ * available together, conditional on onHand being what was read (so the movement record's
+ * onHandAfter is exact) and, for a decrease, on available staying at or above zero (onHand never
+ * below reserved; a reservation made meanwhile is kept). A SKU without a stock document gets one
+ * when delta is positive. Answers onHand before and after; OUT_OF_STOCK when the decrease would
+ * eat into what is reserved.
+ */
+export async function addOnHand(store: Store, skuId: string, delta: number, attempts = 20): Promise<{ before: number; after: number }> {
+  for (let i = 0; i < attempts; i++) {
+    const current = await store.get('stock', skuId);
+    if (!current) {
+      if (delta < 0) throw new DomainError('OUT_OF_STOCK', `调整后库存 ${delta} 少于 0`, { onHand: 0, reserved: 0 });
+      try {
+        await store.insert('stock', { _id: skuId, onHand: delta, reserved: 0, available: delta });
+        return { before: 0, after: delta };
+      } catch (e) {
+        if ((e as { code?: unknown }).code !== 'DUPLICATE_ID') throw e;
+        continue;
+      }
+    }
+    const available = availableIn(current);
+    if (delta < 0 && available + delta < 0) {
+      const after = current.onHand + delta;
+      throw new DomainError('OUT_OF_STOCK', `调整后库存 ${after} 少于已预占的 ${current.reserved}`, { onHand: current.onHand, reserved: current.reserved });
+    }
+    const filter: Filter = { _id: skuId, onHand: current.onHand };
+    if (delta < 0) filter.available = { $gte: -delta };
+    const n = await store.updateWhere('stock', filter, stockPatch(null, { reservedDelta: 0, onHandDelta: delta }));
+    if (n === 1) return { before: current.onHand, after: current.onHand + delta };
+  }
+  throw new DomainError('CONFLICT');
+}
+
 // --- the customer's account, outside a transaction (the submit path) ----------------------
 
 /**
