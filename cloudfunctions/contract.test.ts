@@ -6,8 +6,9 @@
  * test checks that no action of the contract was left out.
  */
 import { Api } from '@dinghuo/shared/contract';
-import type { CatalogItem, FollowDetail, OrderDetail, Page, Result } from '@dinghuo/shared';
+import type { BackofficeProductRow, CatalogItem, FollowDetail, OrderDetail, Page, PriceListRow, Result, UploadedImage } from '@dinghuo/shared';
 import { startLocalRuntime, type LocalRuntime } from '../scripts/local/server';
+import { demoProductPng } from '../scripts/local/seedImages';
 import { defineFunction } from './_lib/runtime';
 
 const HUALIAN = 'demo-customer-hualian';
@@ -125,6 +126,56 @@ describe('every action answers its output schema', () => {
     await call('reservationTimer', 'run', {}, ADMIN);
   });
 
+  it('backoffice, every action (admin; the board and dashboard also as a merchandiser)', async () => {
+    await call('backoffice', 'refs', {}, ADMIN);
+    await call('backoffice', 'staffLogins', {}, ADMIN);
+    await call('backoffice', 'grantStaffLogin', { loginId: 'tcb:contract', staffId: 'stf_li' }, ADMIN);
+    await call('backoffice', 'revokeStaffLogin', { loginId: 'tcb:contract' }, ADMIN);
+    await call('backoffice', 'saveLevel', { name: '契约等级', discountBp: 9000 }, ADMIN);
+    await call('backoffice', 'saveCategory', { name: '契约类目', sort: 99 }, ADMIN);
+
+    const rows = await call<Page<BackofficeProductRow>>('backoffice', 'products', { page: 1, pageSize: 5 }, ADMIN);
+    await call('backoffice', 'product', { productId: rows.items[0]!.productId }, ADMIN);
+    const image = await call<UploadedImage>('backoffice', 'uploadImage', { fileName: 'c.png', mime: 'image/png', base64: demoProductPng([1, 2, 3], 16).toString('base64') }, ADMIN);
+    await call(
+      'backoffice',
+      'saveProduct',
+      { product: { code: 'P950', name: '契约新品', categoryId: rows.items[0]!.categoryId }, skus: [{ code: 'CT-1', listPriceFen: 990, imageFileId: image.fileId }] },
+      ADMIN,
+    );
+    await call('backoffice', 'setSkusActive', { skuIds: ['sku_CT-1'], active: true }, ADMIN);
+
+    await call('backoffice', 'priceLists', {}, ADMIN);
+    const list = await call<PriceListRow>('backoffice', 'ensurePriceList', { scope: 'customer', customerId: 'cus_hualian' }, ADMIN);
+    await call('backoffice', 'savePriceEntries', { priceListId: list._id, upsert: [{ skuId: items[0]!.skuId, priceFen: 100, breaks: [{ minQty: 48, priceFen: 90 }] }] }, ADMIN);
+    await call('backoffice', 'priceGrid', { priceListId: list._id, page: 1, pageSize: 5 }, ADMIN);
+    await call('backoffice', 'pricePreview', { customerId: 'cus_hualian', skuId: items[0]!.skuId, unit: 'piece', count: 48 }, WANG);
+
+    await call('backoffice', 'customers', { page: 1, pageSize: 5 }, WANG);
+    await call('backoffice', 'customer', { customerId: 'cus_hualian' }, WANG);
+    await call('backoffice', 'saveCustomer', { code: 'C950', name: '契约客户', levelId: 'lv_retail', merchandiserId: 'stf_wang' }, ADMIN);
+    await call('backoffice', 'createInvitation', { customerId: 'cus_C950' }, ADMIN);
+    await call('backoffice', 'revokeInvitation', { customerId: 'cus_C950' }, ADMIN);
+    await call('backoffice', 'unbindUser', { customerId: 'cus_xinda', openid: NEWUSER }, ADMIN);
+
+    await call('backoffice', 'stock', { page: 1, pageSize: 5 }, WANG);
+    await call('backoffice', 'adjustStock', { skuId: items[0]!.skuId, delta: 10, reason: 'inbound' }, ADMIN);
+    await call('backoffice', 'stockMovements', { skuId: items[0]!.skuId }, WANG);
+    await call('backoffice', 'setLowStockThreshold', { skuId: items[0]!.skuId, threshold: 5 }, ADMIN);
+
+    const order = await call<OrderDetail>('order', 'submit', { requestId: reqId(5), lines: cart(), addressId: 'addr_1' }, HUALIAN);
+    await call('backoffice', 'orders', { page: 1, pageSize: 5 }, ADMIN);
+    await call('backoffice', 'orders', { status: 'submitted', page: 1, pageSize: 5 }, WANG);
+    await call('backoffice', 'bulkConfirm', { orderIds: [order._id, 'ord_missing'] }, WANG);
+    await call('backoffice', 'deliveryNote', { orderId: order._id }, WANG);
+
+    const csv = Buffer.from(`商品编码,现有库存\n${items[0]!.code},800\n`).toString('base64');
+    await call('backoffice', 'importFile', { kind: 'stock', fileName: 's.csv', base64: csv, dryRun: true }, ADMIN);
+    await call('backoffice', 'dashboard', { month: '2026-11' }, ADMIN);
+    await call('backoffice', 'dashboard', {}, WANG);
+    await call('backoffice', 'monthlyReportXlsx', { month: '2026-11' }, ADMIN);
+  });
+
   it('left no action of the contract out', () => {
     const all = Object.entries(Api).flatMap(([fn, actions]) => Object.keys(actions).map((a) => `${fn}.${a}`));
     expect(all.filter((a) => !checked.has(a))).toEqual([]);
@@ -138,6 +189,10 @@ export const wrongAnswers = () => [
     whoami: async () => 'me',
     // @ts-expect-error bind must answer Me: role is Role | null
     bind: async (_input, { caller }) => ({ openid: caller.openid, role: 'boss', name: '' }),
+  }),
+  defineFunction({ setSkusActive: Api.backoffice.setSkusActive }, {
+    // @ts-expect-error setSkusActive answers { updated: number }
+    setSkusActive: async () => ({ updated: '2' }),
   }),
   defineFunction(Api.reservationTimer, {
     // @ts-expect-error run answers { released: string[] }

@@ -346,10 +346,12 @@ describe('stock', () => {
     const none = await rt.invoke('order', { action: 'submit', input: { requestId: 'bo-stock-0001', lines: [{ skuId: 'sku_0001', unit: 'case', count: 1 }], addressId: 'addr_1' } }, HUALIAN);
     expect(code(none)).toBe('OUT_OF_STOCK');
     // A SKU without a stock document gets one by an inbound adjustment, with available.
-    await rt.store.remove('stock', 'sku_SZ-1L');
-    expect(code(await bo(ADMIN, 'adjustStock', { skuId: 'sku_SZ-1L', delta: -1, reason: 'damage' }))).toBe('OUT_OF_STOCK');
-    await ok(ADMIN, 'adjustStock', { skuId: 'sku_SZ-1L', delta: 30, reason: 'inbound' });
-    expect(await rt.store.get('stock', 'sku_SZ-1L')).toEqual({ _id: 'sku_SZ-1L', onHand: 30, reserved: 0, available: 30 });
+    await ok(ADMIN, 'saveProduct', newProduct());
+    await rt.store.remove('stock', 'sku_SZ-300');
+    expect(code(await bo(ADMIN, 'adjustStock', { skuId: 'sku_SZ-300', delta: -1, reason: 'damage' }))).toBe('OUT_OF_STOCK');
+    expect(await rt.store.get('stock', 'sku_SZ-300')).toBeNull();
+    await ok(ADMIN, 'adjustStock', { skuId: 'sku_SZ-300', delta: 30, reason: 'inbound' });
+    expect(await rt.store.get('stock', 'sku_SZ-300')).toEqual({ _id: 'sku_SZ-300', onHand: 30, reserved: 0, available: 30 });
     expect(code(await bo(ADMIN, 'adjustStock', { skuId: 'sku_nope', delta: 1, reason: 'inbound' }))).toBe('SKU_NOT_FOUND');
   });
 

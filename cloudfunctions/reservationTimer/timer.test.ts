@@ -115,7 +115,7 @@ describe('on Cloudbase: only the platform context of a timer trigger runs the ti
         { Type: 'Timer', TriggerName: 'reservationTimerTimer', Time: '2026-11-25T02:00:00Z', Message: '' },
         { environ: 'TRIGGER_SRC=timer;TCB_ENV=env-timer;SCF_NAMESPACE=env-timer' },
       );
-      expect(r).toEqual({ ok: true, data: { released: [] } });
+      expect(r).toEqual({ ok: true, data: { released: [], repaired: { committed: [], compensated: [] } } });
       expect(emu.takeRequests().length).toBeGreaterThan(0); // it did query the orders
     } finally {
       for (const k of ['TCB_CONTEXT_CNFG', 'TENCENTCLOUD_SECRETID', 'TENCENTCLOUD_SECRETKEY', 'TCB_CONTEXT_KEYS', 'TCB_ENV', 'TENCENTCLOUD', 'SILENCE']) {

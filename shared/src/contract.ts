@@ -104,6 +104,7 @@ const Quote = z.object({
       unitPriceFen: nonNegative,
       amountFen: nonNegative,
       available: int,
+      imageUrl: z.string().optional(),
       error: z.object({ code: ErrorCodeSchema, message: z.string() }).nullable(),
     }),
   ),
