@@ -1,11 +1,11 @@
 /** Timer-triggered functions run their timer only for a real trigger, never for a user's call. */
-import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/server';
+import { startTestRuntime, type TestRuntime } from '../../scripts/local/testing/testRuntime';
 
-let rt: LocalRuntime;
+let rt: TestRuntime;
 let clock = Date.UTC(2026, 10, 25, 2, 0);
 beforeEach(async () => {
   clock = Date.UTC(2026, 10, 25, 2, 0);
-  rt = await startLocalRuntime({ dataDir: ':memory:', timers: false, quiet: true, now: () => clock });
+  rt = await startTestRuntime({ dataDir: ':memory:', timers: false, quiet: true, now: () => clock });
 });
 afterEach(() => rt.close());
 

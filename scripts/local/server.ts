@@ -38,12 +38,17 @@ export interface LocalRuntimeOptions {
   quiet?: boolean;
   /** Where subscription messages go; default: the recorder (sentMessages, GET /local/outbox). */
   sender?: MessageSender;
+  /**
+   * Another store to run the functions against (tests: the Cloudbase path, CloudbaseStore over
+   * the emulator); dataDir is then ignored. Closed with the runtime when it has a close().
+   */
+  store?: Store & { close?: () => void | Promise<void> };
 }
 
-export interface LocalRuntime {
+export interface LocalRuntime<S extends Store = SqliteStore> {
   url: string;
   port: number;
-  store: SqliteStore;
+  store: S;
   functions: Map<string, FunctionMain>;
   /** Calls a function as the given openid (null: no identity), exactly as HTTP would. */
   invoke(name: string, event: unknown, openid: string | null): Promise<Result<unknown>>;
@@ -92,8 +97,10 @@ export function contextFor(openid: string | null, store: Store, now?: number, co
   };
 }
 
-export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<LocalRuntime> {
-  const store = new SqliteStore({ dataDir: opts.dataDir });
+export async function startLocalRuntime(opts: LocalRuntimeOptions & { store?: undefined }): Promise<LocalRuntime>;
+export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<LocalRuntime<Store>>;
+export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<LocalRuntime<Store>> {
+  const store: Store & { close?: () => void | Promise<void> } = opts.store ?? new SqliteStore({ dataDir: opts.dataDir });
   if (opts.seed !== false && !(await isSeeded(store))) await seedDemo(store);
   // A data dir made before SKUs carried visibleTo: the catalog lists SKUs by it.
   await backfillSkuVisibility(store);
@@ -199,7 +206,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       for (const t of intervals) clearInterval(t);
       server.closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      store.close();
+      await store.close?.();
     },
   };
 }
