@@ -19,6 +19,21 @@ module.exports = {
       setupFilesAfterEnv: ['<rootDir>/test/setup/noInternal.ts'],
     },
     {
+      // The same functions tests on the Cloudbase path: the local runtime over CloudbaseStore through
+      // the real @cloudbase/node-sdk against the emulator (scripts/local/testing/testRuntime.ts).
+      // Left out: tests already on the emulator (*.cloudbase.test.ts), and three that do not fit
+      // this machine's time over HTTP yet — badInput (fast-check, a whole-database fingerprint per
+      // case), concurrency (300/600 concurrent submits through one SDK client: more than its 100
+      // sockets and request timeout allow; the Cloudbase rush is in orders.cloudbase.test.ts and
+      // submit.cloudbase.test.ts) and dispatcher (timing windows of 20 ms around a hanging send).
+      ...base,
+      displayName: 'functions-cloudbase',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/cloudfunctions/*/*.test.ts', '<rootDir>/cloudfunctions/contract.test.ts'],
+      testPathIgnorePatterns: ['\\.cloudbase\\.test\\.ts$', '/order/badInput\\.test\\.ts$', '/order/concurrency\\.test\\.ts$', '/dispatcher/dispatcher\\.test\\.ts$'],
+      setupFiles: ['<rootDir>/scripts/local/testing/cloudbaseProject.ts'],
+    },
+    {
       ...base,
       displayName: 'weapp',
       testEnvironment: 'jsdom',

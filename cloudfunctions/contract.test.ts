@@ -1,13 +1,14 @@
 /**
  * Outputs are part of the contract: every action of every function is called for real (local
- * runtime, embedded database, seeded demo data) and its answer is parsed with the action's output
+ * runtime, seeded demo data; the embedded database, or Cloudbase through the emulator in the
+ * functions-cloudbase project) and its answer is parsed with the action's output
  * schema (shared/src/contract.ts). The parse must succeed and change nothing: an unknown field
  * (stripped by the schema), a missing one (filled by a default) or a wrong type fails. The last
  * test checks that no action of the contract was left out.
  */
 import { Api } from '@dinghuo/shared/contract';
 import type { BackofficeProductRow, CatalogItem, FollowDetail, OrderDetail, Page, PriceListRow, Result, UploadedImage } from '@dinghuo/shared';
-import { startLocalRuntime, type LocalRuntime } from '../scripts/local/server';
+import { startTestRuntime, type TestRuntime } from '../scripts/local/testing/testRuntime';
 import { demoProductPng } from '../scripts/local/seedImages';
 import { defineFunction } from './_lib/runtime';
 
@@ -18,12 +19,12 @@ const ADMIN = 'demo-admin';
 
 type Fn = keyof typeof Api;
 
-let rt: LocalRuntime;
+let rt: TestRuntime;
 const clock = Date.UTC(2026, 10, 25, 2, 0);
 const checked = new Set<string>();
 
 beforeAll(async () => {
-  rt = await startLocalRuntime({ dataDir: ':memory:', timers: false, quiet: true, now: () => clock });
+  rt = await startTestRuntime({ dataDir: ':memory:', timers: false, quiet: true, now: () => clock });
 });
 afterAll(() => rt.close());
 

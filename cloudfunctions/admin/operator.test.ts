@@ -4,22 +4,20 @@
  * signature imports; every kind of bad, foreign, expired, replayed or tampered signature gets its
  * typed error and leaves every collection exactly as it was. The WeChat admin path is unchanged.
  */
-import { createHash } from 'node:crypto';
 import { isErrorCode, type ImportReport, type Result, type SheetRow } from '@dinghuo/shared';
-import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/server';
-import { COLLECTION_NAMES } from '../_lib/data/store';
+import { startTestRuntime, storeFingerprint, type TestRuntime } from '../../scripts/local/testing/testRuntime';
 import { OPERATOR_KEY_ENV, OPERATOR_WINDOW_MS, signOperatorCall, type OperatorEnvelope } from '../_lib/operatorAuth';
 
 const KEY = 'k'.repeat(8) + 'operator-test-key-0123456789abcdef';
 const OTHER_KEY = 'x'.repeat(8) + 'operator-test-key-0123456789abcdef';
 
-let rt: LocalRuntime;
+let rt: TestRuntime;
 let clock = Date.parse('2027-03-01T02:00:00Z');
 const savedKey = process.env[OPERATOR_KEY_ENV];
 
 beforeAll(async () => {
   process.env[OPERATOR_KEY_ENV] = KEY;
-  rt = await startLocalRuntime({ dataDir: ':memory:', timers: false, quiet: true, now: () => clock });
+  rt = await startTestRuntime({ dataDir: ':memory:', timers: false, quiet: true, now: () => clock });
 });
 afterAll(() => {
   rt.close();
@@ -27,15 +25,7 @@ afterAll(() => {
   else process.env[OPERATOR_KEY_ENV] = savedKey;
 });
 
-function fingerprint(): string {
-  const h = createHash('sha256');
-  for (const c of COLLECTION_NAMES) {
-    for (const row of rt.store.db.prepare(`SELECT id, doc FROM "${c}" ORDER BY id`).iterate() as Iterable<{ id: string; doc: string }>) {
-      h.update(c).update(row.id).update(row.doc);
-    }
-  }
-  return h.digest('hex');
-}
+const fingerprint = () => storeFingerprint(rt.store);
 
 const rows = (list: Record<string, string>[]): SheetRow[] => list.map((values, i) => ({ row: i + 2, values }));
 const stockInput = (onHand: number, dryRun = false) => ({ kind: 'stock', rows: rows([{ skuCode: 'SP001-1', onHand: String(onHand) }]), dryRun, file: 'stock.csv' });
@@ -49,7 +39,7 @@ const signed = (input: unknown, opts: { key?: string; fn?: string; action?: stri
 });
 
 async function expectRefused(event: Record<string, unknown>, code: string, fn = 'admin'): Promise<void> {
-  const before = fingerprint();
+  const before = await fingerprint();
   const onHand = (await rt.store.get('stock', 'sku_0001'))!.onHand;
   const r: Result<unknown> = await send(event, fn);
   expect(r).toMatchObject({ ok: false, error: { code } });
@@ -57,7 +47,7 @@ async function expectRefused(event: Record<string, unknown>, code: string, fn = 
     expect(isErrorCode(r.error.code)).toBe(true);
     expect(r.error.message).toMatch(/[\u4e00-\u9fff]/);
   }
-  expect(fingerprint()).toBe(before);
+  expect(await fingerprint()).toBe(before);
   expect((await rt.store.get('stock', 'sku_0001'))!.onHand).toBe(onHand);
 }
 
@@ -189,9 +179,9 @@ describe('the WeChat paths are unchanged', () => {
   });
 
   it('a valid envelope does not lift a WeChat user: the identity is the openid in the context', async () => {
-    const before = fingerprint();
+    const before = await fingerprint();
     expect(await rt.invoke('admin', signed(stockInput(10)), 'demo-merch-wang')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await rt.invoke('admin', signed(stockInput(10)), 'someone-unbound')).toMatchObject({ ok: false, error: { code: 'NOT_BOUND' } });
-    expect(fingerprint()).toBe(before);
+    expect(await fingerprint()).toBe(before);
   });
 });

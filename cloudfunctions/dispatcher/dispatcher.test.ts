@@ -5,7 +5,7 @@
  * send each job once; expired leases are never resent; order.notification tells the truth.
  */
 import type { Caller, MessageJob, Order } from '@dinghuo/shared';
-import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/server';
+import { startTestRuntime, type TestRuntime } from '../../scripts/local/testing/testRuntime';
 import { loadConfig } from '../_lib/config';
 import { resolveCaller } from '../_lib/identity';
 import { changeStatus } from '../_lib/services/orders';
@@ -41,7 +41,7 @@ class ScriptedSender implements MessageSender {
   }
 }
 
-let rt: LocalRuntime;
+let rt: TestRuntime;
 let sender: ScriptedSender;
 let clock: number;
 let merch: Caller;
@@ -50,7 +50,7 @@ beforeEach(async () => {
   clock = Date.now();
   let recorder: MessageSender | null = null;
   sender = new ScriptedSender({ kind: 'lazy', send: (req) => recorder!.send(req) });
-  rt = await startLocalRuntime({ dataDir: ':memory:', timers: false, quiet: true, config, now: () => clock, sender });
+  rt = await startTestRuntime({ dataDir: ':memory:', timers: false, quiet: true, config, now: () => clock, sender });
   recorder = createRecorderSender(rt.store, () => clock);
   merch = await resolveCaller(rt.store, 'demo-merch-wang');
   // The seeded orders' jobs: nobody has consented yet, so they all end no_quota.

@@ -2,16 +2,16 @@
  * The local runtime's default sender is the recorder, and GET /local/outbox shows what it
  * recorded; the page's form simulates a customer's 允许 (H5 has no subscription dialog).
  */
-import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/server';
+import { startTestRuntime, type TestRuntime } from '../../scripts/local/testing/testRuntime';
 import { loadConfig } from '../_lib/config';
 import { resolveCaller } from '../_lib/identity';
 import { changeStatus } from '../_lib/services/orders';
 
 const config = loadConfig({ DINGHUO_TEMPLATE_ORDER_STATUS: 'tpl_local_outbox' } as unknown as NodeJS.ProcessEnv);
-let rt: LocalRuntime;
+let rt: TestRuntime;
 
 beforeAll(async () => {
-  rt = await startLocalRuntime({ dataDir: ':memory:', timers: false, quiet: true, config });
+  rt = await startTestRuntime({ dataDir: ':memory:', timers: false, quiet: true, config });
 });
 
 afterAll(async () => {

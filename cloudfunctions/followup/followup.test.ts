@@ -5,7 +5,7 @@
  * same transaction), exceptions, expediting, orders taken by phone, the customer view, after-sales
  * moves, and the merchandiser's scope.
  */
-import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/server';
+import { startTestRuntime, type TestRuntime } from '../../scripts/local/testing/testRuntime';
 import { seedDemo } from '../../scripts/local/seed';
 import { loadConfig, type AppConfig } from '../_lib/config';
 import { orderIdFor } from '../_lib/services/orders';
@@ -44,12 +44,12 @@ const Y1 = orderIdFor('cus_yonghui', 'seed-y1'); // submitted yesterday
 const Y2 = orderIdFor('cus_yonghui', 'seed-y2'); // cancelled
 const X1 = orderIdFor('cus_xiaoma', 'seed-x1'); // confirmed, stuck
 
-let rt: LocalRuntime;
+let rt: TestRuntime;
 let clock = T0;
 
 async function start(config?: AppConfig) {
   clock = T0;
-  rt = await startLocalRuntime({ dataDir: ':memory:', timers: false, quiet: true, seed: false, now: () => clock, ...(config ? { config } : {}) });
+  rt = await startTestRuntime({ dataDir: ':memory:', timers: false, quiet: true, seed: false, now: () => clock, ...(config ? { config } : {}) });
   await seedDemo(rt.store, T0);
 }
 

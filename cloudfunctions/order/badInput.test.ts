@@ -3,26 +3,16 @@
  * a known code and a Chinese message — and writes nothing.
  */
 import fc from 'fast-check';
-import { createHash } from 'node:crypto';
 import { isErrorCode, type Result } from '@dinghuo/shared';
-import { COLLECTION_NAMES } from '../_lib/data/store';
-import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/server';
+import { startTestRuntime, storeFingerprint, type TestRuntime } from '../../scripts/local/testing/testRuntime';
 
-let rt: LocalRuntime;
+let rt: TestRuntime;
 beforeAll(async () => {
-  rt = await startLocalRuntime({ dataDir: ':memory:', timers: false, quiet: true });
+  rt = await startTestRuntime({ dataDir: ':memory:', timers: false, quiet: true });
 });
 afterAll(() => rt.close());
 
-function fingerprint(): string {
-  const h = createHash('sha256');
-  for (const c of COLLECTION_NAMES) {
-    for (const row of rt.store.db.prepare(`SELECT id, doc FROM "${c}" ORDER BY id`).iterate() as Iterable<{ id: string; doc: string }>) {
-      h.update(c).update(row.id).update(row.doc);
-    }
-  }
-  return h.digest('hex');
-}
+const fingerprint = () => storeFingerprint(rt.store);
 
 function expectTypedError(r: Result<unknown>): void {
   expect(r.ok).toBe(false);
@@ -59,7 +49,7 @@ describe('bad submits write nothing', () => {
     let errors = 0;
     await fc.assert(
       fc.asyncProperty(badSubmit, identity, async (input, who) => {
-        const before = fingerprint();
+        const before = await fingerprint();
         const r = await rt.invoke('order', { action: 'submit', input }, who);
         if (r.ok) {
           // a generated input may happen to be a valid order; then it must be a real order
@@ -68,7 +58,7 @@ describe('bad submits write nothing', () => {
         }
         errors += 1;
         expectTypedError(r);
-        expect(fingerprint()).toBe(before);
+        expect(await fingerprint()).toBe(before);
       }),
       { numRuns: 250 },
     );
@@ -88,11 +78,11 @@ describe('any event to any function', () => {
   it('answers a typed error or valid data; an error writes nothing', async () => {
     await fc.assert(
       fc.asyncProperty(fnName, event, identity, async (name, ev, who) => {
-        const before = fingerprint();
+        const before = await fingerprint();
         const r = await rt.invoke(name, ev, who);
         if (!r.ok) {
           expectTypedError(r);
-          expect(fingerprint()).toBe(before);
+          expect(await fingerprint()).toBe(before);
         }
       }),
       { numRuns: 400 },
@@ -103,11 +93,11 @@ describe('any event to any function', () => {
     const order = (await rt.store.find('orders', { customerId: 'cus_hualian', status: 'submitted' }, { limit: 1 }))[0]!;
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('demo-customer-xiaoma', 'demo-newuser', 'stranger-openid'), fc.object({ maxDepth: 1 }), async (who, extra) => {
-        const before = fingerprint();
+        const before = await fingerprint();
         const r = await rt.invoke('order', { action: 'cancel', input: { ...extra, orderId: order._id, customerId: 'cus_hualian', openid: 'demo-customer-hualian' } }, who);
         expectTypedError(r);
         expect(['NOT_FOUND', 'NOT_BOUND', 'VALIDATION_FAILED']).toContain(!r.ok && r.error.code);
-        expect(fingerprint()).toBe(before);
+        expect(await fingerprint()).toBe(before);
       }),
       { numRuns: 60 },
     );

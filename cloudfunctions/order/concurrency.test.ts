@@ -3,13 +3,13 @@
  * stock never goes below zero, reserved equals the sum of live orders' lines, and exactly as
  * many orders succeed as the stock allows.
  */
-import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/server';
+import { startTestRuntime, type TestRuntime } from '../../scripts/local/testing/testRuntime';
 import { quantitiesBySku, type Result, type Sku } from '@dinghuo/shared';
 import { findAll } from '../_lib/data/store';
 
-let rt: LocalRuntime;
+let rt: TestRuntime;
 beforeAll(async () => {
-  rt = await startLocalRuntime({ dataDir: ':memory:', timers: false, quiet: true });
+  rt = await startTestRuntime({ dataDir: ':memory:', timers: false, quiet: true });
 });
 afterAll(() => rt.close());
 

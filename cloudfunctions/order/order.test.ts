@@ -3,7 +3,7 @@
  * server-side pricing, all-or-nothing reservation, idempotent submit, credit limit, the status
  * machine's effects on stock, access by role and ownership.
  */
-import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/server';
+import { startTestRuntime, type TestRuntime } from '../../scripts/local/testing/testRuntime';
 import { backfillSkuVisibility } from '../_lib/services/catalog';
 import { withVisibleTo, type CatalogItem, type OrderDetail, type Page, type Result } from '@dinghuo/shared';
 
@@ -13,12 +13,12 @@ const XIAOMA = 'demo-customer-xiaoma';
 const WANG = 'demo-merch-wang';
 const LI = 'demo-merch-li';
 
-let rt: LocalRuntime;
+let rt: TestRuntime;
 let clock = Date.UTC(2026, 10, 25, 2, 0);
 
 beforeEach(async () => {
   clock = Date.UTC(2026, 10, 25, 2, 0);
-  rt = await startLocalRuntime({ dataDir: ':memory:', timers: false, quiet: true, now: () => clock });
+  rt = await startTestRuntime({ dataDir: ':memory:', timers: false, quiet: true, now: () => clock });
 });
 afterEach(() => rt.close());
 

@@ -1,6 +1,6 @@
 /** Timer-triggered functions run their timer only for a real trigger, never for a user's call. */
 import { ERROR_MESSAGES, type Result } from '@dinghuo/shared';
-import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/server';
+import { startTestRuntime, type TestRuntime } from '../../scripts/local/testing/testRuntime';
 import { CloudbaseEmulator } from '../_lib/data/testing/cloudbaseEmulator';
 import { useLocalCloudbaseEnv } from '../_lib/data/testing/cloudbaseTestStore';
 import { isTimerTrigger } from '../_lib/identity';
@@ -8,11 +8,11 @@ import type { CloudContext } from '../_lib/runtime';
 import { main as dispatcherMain } from '../dispatcher';
 import { main as timerMain } from './index';
 
-let rt: LocalRuntime;
+let rt: TestRuntime;
 let clock = Date.UTC(2026, 10, 25, 2, 0);
 beforeEach(async () => {
   clock = Date.UTC(2026, 10, 25, 2, 0);
-  rt = await startLocalRuntime({ dataDir: ':memory:', timers: false, quiet: true, now: () => clock });
+  rt = await startTestRuntime({ dataDir: ':memory:', timers: false, quiet: true, now: () => clock });
 });
 afterEach(() => rt.close());
 

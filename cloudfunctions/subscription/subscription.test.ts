@@ -4,7 +4,7 @@
  * atomic under concurrency, unknown template ids refused with nothing written, identity from
  * the context only.
  */
-import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/server';
+import { startTestRuntime, type TestRuntime } from '../../scripts/local/testing/testRuntime';
 import { loadConfig } from '../_lib/config';
 
 const TEMPLATE = 'tpl_from_config_01';
@@ -12,10 +12,10 @@ const config = loadConfig({ DINGHUO_TEMPLATE_ORDER_STATUS: TEMPLATE } as unknown
 const HUALIAN = 'demo-customer-hualian';
 const YONGHUI = 'demo-customer-yonghui';
 
-let rt: LocalRuntime;
+let rt: TestRuntime;
 
 beforeEach(async () => {
-  rt = await startLocalRuntime({ dataDir: ':memory:', timers: false, quiet: true, config, now: () => Date.UTC(2026, 10, 25, 8) });
+  rt = await startTestRuntime({ dataDir: ':memory:', timers: false, quiet: true, config, now: () => Date.UTC(2026, 10, 25, 8) });
 });
 
 afterEach(async () => {
@@ -31,7 +31,7 @@ async function countOf(openid: string): Promise<number> {
 
 test('templates come from configuration', async () => {
   expect(await rt.invoke('subscription', { action: 'templates', input: {} }, HUALIAN)).toEqual({ ok: true, data: { orderStatus: TEMPLATE } });
-  const other = await startLocalRuntime({
+  const other = await startTestRuntime({
     dataDir: ':memory:',
     timers: false,
     quiet: true,

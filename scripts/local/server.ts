@@ -48,12 +48,17 @@ export interface LocalRuntimeOptions {
   sender?: MessageSender;
   /** Where uploaded files (product images) are kept; default <dataDir>/files (a temp dir for ':memory:'). */
   filesDir?: string;
+  /**
+   * Another store to run the functions against (tests: the Cloudbase path, CloudbaseStore over
+   * the emulator); dataDir is then ignored. Closed with the runtime when it has a close().
+   */
+  store?: Store & { close?: () => void | Promise<void> };
 }
 
-export interface LocalRuntime {
+export interface LocalRuntime<S extends Store = SqliteStore> {
   url: string;
   port: number;
-  store: SqliteStore;
+  store: S;
   /** The local file storage (served at GET /files/<name>). */
   filesDir: string;
   functions: Map<string, FunctionMain>;
@@ -215,10 +220,13 @@ export function contextFor(openid: string | null, store: Store, now?: number, co
   };
 }
 
-export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<LocalRuntime> {
-  const store = new SqliteStore({ dataDir: opts.dataDir });
+export async function startLocalRuntime(opts: LocalRuntimeOptions & { store?: undefined }): Promise<LocalRuntime>;
+export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<LocalRuntime<Store>>;
+export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<LocalRuntime<Store>> {
+  const store: Store & { close?: () => void | Promise<void> } = opts.store ?? new SqliteStore({ dataDir: opts.dataDir });
   const filesDir =
-    opts.filesDir ?? (opts.dataDir === ':memory:' ? fs.mkdtempSync(path.join(os.tmpdir(), 'dinghuo-files-')) : path.join(opts.dataDir, 'files'));
+    opts.filesDir ??
+    (opts.store || opts.dataDir === ':memory:' ? fs.mkdtempSync(path.join(os.tmpdir(), 'dinghuo-files-')) : path.join(opts.dataDir, 'files'));
   const storage = createLocalStorage(filesDir);
   if (opts.seed !== false && !(await isSeeded(store))) {
     await seedDemo(store);
@@ -422,7 +430,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       for (const t of intervals) clearInterval(t);
       server.closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      store.close();
+      await store.close?.();
     },
   };
 }

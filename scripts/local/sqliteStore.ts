@@ -85,6 +85,22 @@ function isOps(value: unknown): value is FieldOps {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).some((k) => k.startsWith('$'));
 }
 
+/** Fields that have an index: their path is written into the SQL, as the index expression is. */
+const INDEXED_FIELDS = new Set(
+  Object.values(INDEXES).flatMap((entries) => (entries ?? []).flatMap((e) => (typeof e === 'string' ? [e] : e))),
+);
+
+/**
+ * A field's value in a filter. Other fields' paths are bound as parameters, so a path that names
+ * a document (holds.<orderId>) does not make a new statement per order.
+ */
+function filterExpr(field: string, params: unknown[]): string {
+  if (field === '_id' || INDEXED_FIELDS.has(field)) return fieldExpr(field);
+  if (!PATH_RE.test(field)) throw new Error(`bad field path: ${field}`);
+  params.push(`$.${field}`);
+  return 'json_extract(doc, ?)';
+}
+
 export function compileFilter(filter: Filter, params: unknown[]): string {
   const parts: string[] = [];
   for (const [field, cond] of Object.entries(filter)) {
@@ -94,8 +110,8 @@ export function compileFilter(filter: Filter, params: unknown[]): string {
       parts.push(ors.length === 0 ? '0' : `(${ors.join(' OR ')})`);
       continue;
     }
-    const e = fieldExpr(field);
     if (!isOps(cond)) {
+      const e = filterExpr(field, params);
       if (cond === null) parts.push(`${e} IS NULL`);
       else {
         parts.push(`${e} = ?`);
@@ -104,38 +120,45 @@ export function compileFilter(filter: Filter, params: unknown[]): string {
       continue;
     }
     for (const [op, v] of Object.entries(cond)) {
+      // Each use of the field binds its own path parameter, in the order of the SQL text.
+      const ex = () => filterExpr(field, params);
       switch (op) {
         case '$eq':
-          if (v === null) parts.push(`${e} IS NULL`);
-          else { parts.push(`${e} = ?`); params.push(bind(v as Scalar)); }
+          if (v === null) parts.push(`${ex()} IS NULL`);
+          else { parts.push(`${ex()} = ?`); params.push(bind(v as Scalar)); }
           break;
         case '$ne':
-          if (v === null) parts.push(`${e} IS NOT NULL`);
-          else { parts.push(`(${e} IS NULL OR ${e} <> ?)`); params.push(bind(v as Scalar)); }
+          if (v === null) parts.push(`${ex()} IS NOT NULL`);
+          else { parts.push(`(${ex()} IS NULL OR ${ex()} <> ?)`); params.push(bind(v as Scalar)); }
           break;
-        case '$gt': parts.push(`${e} > ?`); params.push(v); break;
-        case '$gte': parts.push(`${e} >= ?`); params.push(v); break;
-        case '$lt': parts.push(`${e} < ?`); params.push(v); break;
-        case '$lte': parts.push(`${e} <= ?`); params.push(v); break;
+        case '$gt': parts.push(`${ex()} > ?`); params.push(v); break;
+        case '$gte': parts.push(`${ex()} >= ?`); params.push(v); break;
+        case '$lt': parts.push(`${ex()} < ?`); params.push(v); break;
+        case '$lte': parts.push(`${ex()} <= ?`); params.push(v); break;
         case '$in': {
           const list = v as Scalar[];
           if (list.length === 0) parts.push('0');
-          else { parts.push(`${e} IN (${list.map(() => '?').join(',')})`); params.push(...list.map(bind)); }
+          else { parts.push(`${ex()} IN (${list.map(() => '?').join(',')})`); params.push(...list.map(bind)); }
           break;
         }
         case '$nin': {
           const list = v as Scalar[];
           if (list.length > 0) {
-            parts.push(`(${e} IS NULL OR ${e} NOT IN (${list.map(() => '?').join(',')}))`);
+            parts.push(`(${ex()} IS NULL OR ${ex()} NOT IN (${list.map(() => '?').join(',')}))`);
             params.push(...list.map(bind));
           }
           break;
         }
         case '$exists':
-          parts.push(field === '_id' ? (v ? '1' : '0') : `json_type(doc, '$.${field}') IS ${v ? 'NOT ' : ''}NULL`);
+          if (field === '_id') parts.push(v ? '1' : '0');
+          else {
+            if (!PATH_RE.test(field)) throw new Error(`bad field path: ${field}`);
+            parts.push(`json_type(doc, ?) IS ${v ? 'NOT ' : ''}NULL`);
+            params.push(`$.${field}`);
+          }
           break;
         case '$contains':
-          parts.push(`instr(lower(${e}), lower(?)) > 0`);
+          parts.push(`instr(lower(${ex()}), lower(?)) > 0`);
           params.push(v);
           break;
         case '$hasAny': {

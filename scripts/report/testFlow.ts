@@ -4,7 +4,7 @@
  * through the real functions (submit, review, nodes, payment, cancel, exceptions).
  */
 import type { Order, Result } from '@dinghuo/shared';
-import { startLocalRuntime, type LocalRuntime } from '../local/server';
+import { startTestRuntime, type TestRuntime } from '../local/testing/testRuntime';
 
 export const ADMIN = 'demo-admin';
 export const WANG = 'demo-merch-wang';
@@ -13,7 +13,7 @@ export const CUST1 = 'report-test-k1';
 export const CUST2 = 'report-test-k2';
 
 export interface Flow {
-  rt: LocalRuntime;
+  rt: TestRuntime;
   setClock(iso: string): void;
   call<T>(fn: string, action: string, input: unknown, openid: string | null): Promise<T>;
   raw(fn: string, action: string, input: unknown, openid: string | null): Promise<Result<unknown>>;
@@ -27,7 +27,7 @@ export interface Flow {
 
 export async function startFlow(): Promise<Flow> {
   let clock = Date.parse('2027-02-01T02:00:00Z');
-  const rt = await startLocalRuntime({ dataDir: ':memory:', timers: false, quiet: true, now: () => clock });
+  const rt = await startTestRuntime({ dataDir: ':memory:', timers: false, quiet: true, now: () => clock });
   const raw = (fn: string, action: string, input: unknown, openid: string | null) => rt.invoke(fn, { action, input }, openid);
   const call = async <T>(fn: string, action: string, input: unknown, openid: string | null): Promise<T> => {
     const r = await raw(fn, action, input, openid);
