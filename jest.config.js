@@ -8,7 +8,9 @@ const moduleNameMapper = {
 const base = { transform: { '^.+\\.(t|j)sx?$': swc }, moduleNameMapper, rootDir: __dirname };
 
 module.exports = {
-  testTimeout: 60000,
+  // Generous on purpose: the tests wait for conditions, so a passing test never waits this long;
+  // on a loaded 2-core machine (a build beside the suite) CPU-bound tests take 3-6x their idle time.
+  testTimeout: 180000,
   projects: [
     { ...base, displayName: 'shared', testEnvironment: 'node', testMatch: ['<rootDir>/shared/test/**/*.test.ts', '<rootDir>/test/*.test.ts'] },
     {

@@ -31,7 +31,7 @@ beforeAll(async () => {
   merch = await resolveCaller(store, 'demo-merch-wang');
   // Drain the seeded jobs (no consents yet).
   await dispatchPending({ store, sender: createRecorderSender(store), config, now: NOW });
-}, 60_000);
+}, 180_000);
 afterAll(() => emu.close());
 
 test('claims, spends consents and records results with conditional updates; racing dispatchers send once', async () => {
@@ -77,4 +77,4 @@ test('claims, spends consents and records results with conditional updates; raci
   expect(run.jobs).toEqual([{ jobId: shipped.notification!.jobId, status: 'no_quota', result: 'no_consent' }]);
   expect((await store.get('orders', order!._id))!.notification).toMatchObject({ status: 'no_quota', jobId: shipped.notification!.jobId });
   expect(calls).toBe(2);
-}, 60_000);
+}, 180_000);

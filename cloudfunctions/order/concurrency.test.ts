@@ -96,4 +96,4 @@ it('mixed multi-line orders: no oversell, reserved = live lines, every refusal a
     smallestRefusedWant.set(d.skuId, Math.min(smallestRefusedWant.get(d.skuId) ?? Infinity, d.wanted));
   }
   for (const [id, want] of smallestRefusedWant) expect(left.get(id)!).toBeLessThan(want);
-}, 60_000);
+}, 180_000);

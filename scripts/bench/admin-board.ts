@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import type { Actor } from '@dinghuo/shared';
 import { startLocalRuntime } from '../local/server';
 import { submitOrder } from '../../cloudfunctions/_lib/services/orders';
@@ -35,21 +35,45 @@ function option(argv: string[], name: string): string | undefined {
   return i >= 0 ? argv[i + 1] : undefined;
 }
 
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  tdur?: number;
+  args?: { name?: string };
+}
+
+/**
+ * CPU time (ms) the page's main thread ran tasks during the trace: the sum of the top-level
+ * RunTask events' thread durations (tdur) on the renderer's main thread (CrRendererMain). Unlike
+ * wall-clock time it does not grow when other processes take the CPU.
+ */
+function mainThreadCpuMs(trace: Buffer): number {
+  const events = (JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+  const mains = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  let us = 0;
+  for (const e of events) if (e.name === 'RunTask' && e.ph === 'X' && e.tdur && mains.has(`${e.pid}:${e.tid}`)) us += e.tdur;
+  return us / 1000;
+}
+
 /** Milliseconds from navigation start until the board shows rows (read in the page). */
-async function loadBoard(context: BrowserContext, url: string, reload: boolean): Promise<{ cold: number; warm: number | null; rows: number }> {
+async function loadBoard(browser: Browser, context: BrowserContext, url: string, reload: boolean): Promise<{ cold: number; cpu: number; warm: number | null; rows: number }> {
   const page = await context.newPage();
+  await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
   await page.goto(url, { waitUntil: 'commit' });
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="order-board"] tbody tr.ant-table-row').length > 0, undefined, { timeout: 30_000, polling: 'raf' });
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="order-board"] tbody tr.ant-table-row').length > 0, undefined, { timeout: 60_000, polling: 'raf' });
   const cold = await page.evaluate(() => window.performance.now());
+  const cpu = mainThreadCpuMs(await browser.stopTracing());
   const rows = await page.locator('[data-testid="order-board"] tbody tr.ant-table-row').count();
   let warm: number | null = null;
   if (reload) {
     await page.reload({ waitUntil: 'commit' });
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="order-board"] tbody tr.ant-table-row').length > 0, undefined, { timeout: 30_000, polling: 'raf' });
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="order-board"] tbody tr.ant-table-row').length > 0, undefined, { timeout: 60_000, polling: 'raf' });
     warm = await page.evaluate(() => window.performance.now());
   }
   await page.close();
-  return { cold, warm, rows };
+  return { cold, cpu, warm, rows };
 }
 
 export async function runAdminBoardBenchmark(argv: string[] = []): Promise<BenchReport> {
@@ -132,16 +156,18 @@ export async function runAdminBoardBenchmark(argv: string[] = []): Promise<Bench
     const { token } = (await signin.json()) as { token: string };
     const boardUrl = `${rt.url}/admin/orders`;
     const cold: number[] = [];
+    const cpu: number[] = [];
     const warm: number[] = [];
     let rowsShown = 0;
     // one unmeasured load first (the runtime's and the OS's file caches)
     for (let r = 0; r <= runs; r++) {
       const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
       await context.addInitScript((t) => localStorage.setItem('dinghuo.admin.token', t), token);
-      const m = await loadBoard(context, boardUrl, true);
+      const m = await loadBoard(browser, context, boardUrl, true);
       await context.close();
       if (r === 0) continue;
       cold.push(m.cold);
+      cpu.push(m.cpu);
       if (m.warm !== null) warm.push(m.warm);
       rowsShown = m.rows;
     }
@@ -167,6 +193,7 @@ export async function runAdminBoardBenchmark(argv: string[] = []): Promise<Bench
 
     const assets = fs.readdirSync(path.join(adminDir, 'assets')).map((n) => ({ n, b: fs.statSync(path.join(adminDir, 'assets', n)).size }));
     const js = assets.filter((a) => a.n.endsWith('.js')).reduce((s, a) => s + a.b, 0);
+    const echartsJs = assets.filter((a) => a.n.startsWith('echarts') && a.n.endsWith('.js')).reduce((s, a) => s + a.b, 0);
     const coldP50 = percentile(cold, 50);
     const coldMax = Math.max(...cold);
     const misses: string[] = [];
@@ -175,6 +202,7 @@ export async function runAdminBoardBenchmark(argv: string[] = []): Promise<Bench
 
     const rows: (string | number)[][] = [
       ['first rows of the board, cold (new browser context, nothing cached): p50 / max', `${ms(coldP50, 0)} / ${ms(coldMax, 0)} (${cold.length} loads)`],
+      ['main-thread CPU time of those cold loads until the first rows (trace, RunTask tdur): p50 / max', `${ms(percentile(cpu, 50), 0)} / ${ms(Math.max(...cpu), 0)}`],
       ['first rows of the board, warm (reload, assets cached): p50 / max', `${ms(percentile(warm, 50), 0)} / ${ms(Math.max(...warm), 0)}`],
       ['page change (click page n → its rows): p50 / max', `${ms(percentile(pageChange, 50), 0)} / ${ms(Math.max(...pageChange), 0)} (${pageChange.length} clicks)`],
       ['rows rendered per page', rowsShown],
@@ -187,8 +215,9 @@ export async function runAdminBoardBenchmark(argv: string[] = []): Promise<Bench
       `Data: ${orderCount.toLocaleString('en-US')} orders placed with the order service for 1,000 customers over ~35 days (1–6 lines each), ` +
         `${confirmed.toLocaleString('en-US')} of them confirmed with the 跟单 review (seeded in ${seedSeconds.toFixed(1)} s). ` +
         `The admin opens \`/admin/orders\` (20 rows a page, paged by the function); Chromium ${chromiumVersion} headless, 1440 × 900. ` +
-        `Time is from navigation start to the first board row in the DOM (performance.now() in the page). ` +
-        `The build's JavaScript is ${(js / 1024).toFixed(0)} KB (the board does not load the chart chunk).`,
+        `Time is from navigation start to the first board row in the DOM (performance.now() in the page); ` +
+        `on a shared machine it grows with the load average (in the machine line), so the page's own main-thread CPU time is given too. ` +
+        `The build's JavaScript is ${(js / 1024).toFixed(0)} KB, of which the board does not load the ${(echartsJs / 1024).toFixed(0)} KB chart chunk.`,
       '',
       table(['what', 'measured'], rows),
       '',
@@ -204,7 +233,12 @@ export async function runAdminBoardBenchmark(argv: string[] = []): Promise<Bench
       pass: misses.length === 0,
       misses,
       summary: [
-        [`Back office order board, first rows at ${orderCount.toLocaleString('en-US')} orders (cold, p50)`, `≤ ${BOARD_FIRST_ROWS_TARGET_MS} ms`, `${ms(coldP50, 0)} (max ${ms(coldMax, 0)})`, coldP50 <= BOARD_FIRST_ROWS_TARGET_MS],
+        [
+          `Back office order board, first rows at ${orderCount.toLocaleString('en-US')} orders (cold, p50)`,
+          `≤ ${BOARD_FIRST_ROWS_TARGET_MS} ms`,
+          `${ms(coldP50, 0)} (max ${ms(coldMax, 0)}; main-thread CPU ${ms(percentile(cpu, 50), 0)})`,
+          coldP50 <= BOARD_FIRST_ROWS_TARGET_MS,
+        ],
       ],
     };
   } finally {

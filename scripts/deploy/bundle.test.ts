@@ -24,7 +24,7 @@ let results: BundleResult[];
 beforeAll(async () => {
   outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dinghuo-bundles-'));
   results = await bundleAll(outDir);
-}, 120_000);
+}, 300_000);
 
 afterAll(() => {
   fs.rmSync(outDir, { recursive: true, force: true });
@@ -36,7 +36,7 @@ function runNode(script: string, env: Record<string, string> = {}): unknown {
     cwd: os.tmpdir(),
     encoding: 'utf8',
     env: { PATH: process.env.PATH ?? '', ...env } as unknown as NodeJS.ProcessEnv,
-    timeout: 60_000,
+    timeout: 180_000,
   });
   return JSON.parse(out.trim().split('\n').pop()!);
 }

@@ -59,7 +59,7 @@ function npmImport(args: string[], env: Record<string, string | undefined>): Pro
       {
         cwd: ROOT,
         encoding: 'utf8',
-        timeout: 60_000,
+        timeout: 180_000, // a child process with tsx: seconds idle, a minute or more on a loaded machine
         env: {
           PATH: process.env.PATH,
           HOME: process.env.HOME,
@@ -112,7 +112,7 @@ test('products, customers and prices import through the SDK and the admin functi
     { minQty: 240, priceFen: 160 },
     { minQty: 1200, priceFen: 150 },
   ]);
-}, 120_000);
+}, 360_000);
 
 test('with the wrong admin key the function refuses every call: exit 2, the Chinese reason, nothing written', async () => {
   const before = fingerprint();
@@ -123,7 +123,7 @@ test('with the wrong admin key the function refuses every call: exit 2, the Chin
   // It stopped at the first (dry-run) chunk.
   expect(invokes()).toHaveLength(1);
   expect(fingerprint()).toBe(before);
-}, 60_000);
+}, 180_000);
 
 test('without an admin key the CLI does not call at all', async () => {
   const before = fingerprint();
@@ -133,4 +133,4 @@ test('without an admin key the CLI does not call at all', async () => {
   expect(r.stderr).toContain(OPERATOR_KEY_ENV);
   expect(emu.takeRequests()).toHaveLength(0);
   expect(fingerprint()).toBe(before);
-}, 60_000);
+}, 180_000);

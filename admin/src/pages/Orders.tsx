@@ -4,7 +4,7 @@
  * Filters live in the URL (?status=submitted&page=2…), so a board can be linked and reloaded.
  * 批量审核: select 待审核 rows → backoffice.bulkConfirm (the 跟单 tab's review, per order).
  */
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { App, Button, Card, DatePicker, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
@@ -148,8 +148,17 @@ export default function OrdersPage() {
   };
 
   const page = board.data;
+  // The filter controls (selects, the date range picker) mount right after the first rows are
+  // on screen: they cost as much to render as the table, and nobody filters before seeing it.
+  const [filtersReady, setFiltersReady] = useState(false);
+  useEffect(() => {
+    if (filtersReady || (!page && !board.error)) return;
+    const id = requestAnimationFrame(() => setTimeout(() => setFiltersReady(true), 0));
+    return () => cancelAnimationFrame(id);
+  }, [filtersReady, page, board.error]);
   return (
     <Card title="订单" extra={<Typography.Text type="secondary">{page ? `共 ${page.total} 单` : ''}</Typography.Text>}>
+      {!filtersReady ? <div style={{ height: 48 }} /> : (
       <Space wrap style={{ marginBottom: 16 }} data-testid="order-filters">
         <Select
           allowClear
@@ -205,6 +214,7 @@ export default function OrdersPage() {
           批量审核{selected.length ? `（${selected.length}）` : ''}
         </Button>
       </Space>
+      )}
       {board.error && !page ? (
         <ErrorState error={board.error} onRetry={board.reload} />
       ) : !page ? (

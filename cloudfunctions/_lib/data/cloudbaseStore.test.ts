@@ -422,9 +422,13 @@ describe('CloudbaseStore on the wire (real node-sdk requests recorded by the emu
     await store.set(C, { _id: 'hot', n: 0 } as never);
     emu.takeRequests();
     const N = 20;
+    // 20 writers on one document: with the default 10 attempts one of them can lose every round
+    // when the machine is loaded (seen with a build beside the suite); this test is about the
+    // retries, so it gives them the budget of a rush (as orders.cloudbase.test.ts does).
+    const rush = cloudbaseStoreFor(emu, { retry: { attempts: 40, baseDelayMs: 5, maxDelayMs: 250 } });
     await Promise.all(
       Array.from({ length: N }, () =>
-        store.transaction(async (tx) => {
+        rush.transaction(async (tx) => {
           const c = asRow(await tx.get(C, 'hot'));
           await tx.patch(C, 'hot', { n: (c.n as number) + 1 });
         }),

@@ -33,7 +33,7 @@ beforeAll(async () => {
   store = cloudbaseStoreFor(emu);
   seeded = await seedDemo(store, NOW - 5 * 86_400_000);
   for (const c of CUSTOMERS) await store.patch('customers', c.customerId, { creditLimitFen: null });
-}, 30_000);
+}, 180_000); // seeding through the SDK: ~5 s idle, over 30 s with a build beside the suite
 afterAll(() => emu.close());
 
 async function scarceSku(id: string, onHand: number): Promise<void> {
