@@ -102,6 +102,24 @@ describe('every action answers its output schema', () => {
     await call('followup', 'placeOrder', { customerId: 'cus_hualian', requestId: reqId(4), lines: cart(), addressId: 'addr_1' }, WANG);
   });
 
+  it('deliveries and order changes', async () => {
+    const more = () => [{ ...cart()[0]!, count: cart()[0]!.count + 1 }];
+    const mine = await call<OrderDetail>('order', 'submit', { requestId: reqId(5), lines: cart(), addressId: 'addr_1' }, HUALIAN);
+    await call('order', 'change', { orderId: mine._id, lines: more(), reason: '多要一件' }, HUALIAN);
+    await call('followup', 'changeOrder', { orderId: mine._id, lines: cart(), reason: '按原数量' }, WANG);
+    await call('followup', 'review', { decision: 'confirm', orderId: mine._id }, WANG);
+    const ready = await call<FollowDetail>('followup', 'advanceNode', { orderId: mine._id, node: 'qc' }, WANG);
+    const line = ready.lines[0]!;
+    const shipped = await call<FollowDetail>(
+      'followup',
+      'ship',
+      { orderId: mine._id, lines: [{ skuId: line.skuId, qty: line.qty }], carrier: '顺丰', trackingNo: 'SF0001' },
+      WANG,
+    );
+    expect(shipped.status).toBe('shipped');
+    expect((await call<OrderDetail>('order', 'receiveDelivery', { orderId: mine._id, no: 1 }, HUALIAN)).status).toBe('delivered');
+  });
+
   it('report', async () => {
     await call('report', 'statementCustomers', {}, HUALIAN);
     await call('report', 'statement', { month: '2026-11' }, HUALIAN);

@@ -61,6 +61,15 @@ export const ApiInputs = {
       description: z.string().trim().min(1).max(500),
     }),
     afterSalesList: PageInput,
+    /** 确认收货 of one delivery (第 no 批). */
+    receiveDelivery: z.object({ orderId: Id, no: z.number().int().min(1).max(1000) }),
+    /** The customer's change of its own order while still unconfirmed (the merchandiser reviews it). */
+    change: z.object({
+      orderId: Id,
+      lines: CartLinesInput,
+      requestedDate: BusinessDateInput.nullable().optional(),
+      reason: ShortText(100).min(1, '请填写修改原因'),
+    }),
   },
   followup: FollowupInputs,
   admin: AdminInputs,
@@ -158,6 +167,8 @@ export interface ApiOutputs {
     reorder: ReorderResult;
     afterSalesCreate: AfterSalesRequest;
     afterSalesList: Page<AfterSalesRequest>;
+    receiveDelivery: OrderDetail;
+    change: OrderDetail;
   };
   followup: FollowupOutputs;
   admin: AdminOutputs;

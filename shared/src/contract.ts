@@ -368,6 +368,8 @@ export const ApiOutputSchemas = {
     cancel: o('order', 'cancel')(OrderDetail),
     confirmReceipt: o('order', 'confirmReceipt')(OrderDetail),
     reorder: o('order', 'reorder')(ReorderResult),
+    receiveDelivery: o('order', 'receiveDelivery')(OrderDetail),
+    change: o('order', 'change')(OrderDetail),
     afterSalesCreate: o('order', 'afterSalesCreate')(AfterSalesRequest),
     afterSalesList: o('order', 'afterSalesList')(page(AfterSalesRequest)),
   },
@@ -388,6 +390,8 @@ export const ApiOutputSchemas = {
     placeOrder: o('followup', 'placeOrder')(FollowDetail),
     afterSalesList: o('followup', 'afterSalesList')(page(AfterSalesRequest)),
     afterSalesUpdate: o('followup', 'afterSalesUpdate')(AfterSalesRequest),
+    ship: o('followup', 'ship')(FollowDetail),
+    changeOrder: o('followup', 'changeOrder')(FollowDetail),
   },
   admin: {
     importRows: o('admin', 'importRows')(ImportReport),

@@ -22,3 +22,5 @@ export * from './importPlan';
 export * from './statement';
 export * from './reportApi';
 export * from './orderAggregate';
+export * from './shipments';
+export * from './orderFulfilment';
