@@ -48,6 +48,8 @@ const INDEXES: Partial<Record<CollectionName, (string | string[])[]>> = {
   messageJobs: ['status', 'orderId', 'nextAttemptAt'],
   consents: ['openid'],
   sentMessages: ['at'],
+  receipts: ['customerId', 'month', 'merchandiserId'],
+  statementConfirmations: ['customerId'],
 };
 
 const PATH_RE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/;

@@ -21,6 +21,8 @@ export const Customer = z.object({
   creditLimitFen: Fen.nullable().default(null),
   /** Ordered and not yet paid (live orders' totals minus payments), kept by the functions. */
   outstandingFen: z.number().int().default(0),
+  /** Received and not allocated to an order (预收), kept by the functions from receipts. */
+  onAccountFen: z.number().int().optional(),
   invitationCode: z.string().min(4).max(32),
   addresses: z.array(Address).default([]),
   active: z.boolean().default(true),
@@ -33,6 +35,8 @@ export const Staff = z.object({
   name: z.string().min(1).max(20),
   role: z.enum(['merchandiser', 'admin']),
   phone: z.string().max(20).default(''),
+  /** The merchandiser's commission (提成) in basis points of amounts received; absent: the default. */
+  commissionRateBp: z.number().int().min(0).max(10000).optional(),
 });
 export type Staff = z.infer<typeof Staff>;
 

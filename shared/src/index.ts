@@ -21,3 +21,5 @@ export * from './importPlan';
 export * from './statement';
 export * from './reportApi';
 export * from './orderAggregate';
+export * from './receipts';
+export * from './receiptsReport';

@@ -21,6 +21,8 @@ import type {
   Order,
   OrderException,
   PriceEntry,
+  Receipt,
+  StatementConfirmation,
   PriceList,
   Product,
   Sku,
@@ -85,12 +87,14 @@ export interface Collections {
   sentMessages: SentMessage;
   importRuns: ImportRun;
   operatorCalls: OperatorCall;
+  receipts: Receipt;
+  statementConfirmations: StatementConfirmation;
 }
 export type CollectionName = keyof Collections;
 export const COLLECTION_NAMES: readonly CollectionName[] = [
   'users', 'staff', 'customers', 'levels', 'categories', 'products', 'skus', 'priceLists', 'prices',
   'stock', 'orders', 'exceptions', 'afterSales', 'consents', 'messageJobs', 'sentMessages', 'importRuns',
-  'operatorCalls',
+  'operatorCalls', 'receipts', 'statementConfirmations',
 ];
 
 export type Scalar = string | number | boolean | null;

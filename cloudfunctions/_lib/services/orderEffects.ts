@@ -10,7 +10,10 @@ import type { Patch, Tx } from '../data/store';
 
 /** The one place the customer's account is written from an order change. */
 export function applyAccountEffect(tx: Tx, account: AccountEffect): Promise<void> {
-  return tx.patch('customers', account.customerId, { outstandingFen: { $inc: account.outstandingDelta } });
+  const patch: Patch = {};
+  if (account.outstandingDelta !== 0) patch.outstandingFen = { $inc: account.outstandingDelta };
+  if (account.onAccountDelta) patch.onAccountFen = { $inc: account.onAccountDelta };
+  return Object.keys(patch).length > 0 ? tx.patch('customers', account.customerId, patch) : Promise.resolve();
 }
 
 function stockPatch(s: StockEffect): Patch {
@@ -53,7 +56,7 @@ export async function applyOrderEffects(tx: Tx, effects: OrderEffects): Promise<
     const patch = stockPatch(s);
     if (Object.keys(patch).length > 0) writes.push(tx.patch('stock', s.skuId, patch));
   }
-  if (effects.account && effects.account.outstandingDelta !== 0) writes.push(applyAccountEffect(tx, effects.account));
+  if (effects.account) writes.push(applyAccountEffect(tx, effects.account));
   if (effects.messageJob) writes.push(tx.insert('messageJobs', effects.messageJob));
   const ex = effects.exception;
   if (ex?.op === 'insert') writes.push(tx.insert('exceptions', ex.exception));
