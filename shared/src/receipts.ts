@@ -11,18 +11,11 @@ import { Actor, Id, Timestamp } from './ids';
 import { Fen, formatFen } from './money';
 import type { Order } from './order';
 import { isBusinessDate } from './time';
+import { RECEIPT_METHODS } from './receiptLabels';
 
-export const RECEIPT_METHODS = ['bank', 'wechat', 'alipay', 'cash', 'acceptance', 'other'] as const;
+export { RECEIPT_METHODS, RECEIPT_METHOD_LABELS } from './receiptLabels';
 export const ReceiptMethod = z.enum(RECEIPT_METHODS);
 export type ReceiptMethod = z.infer<typeof ReceiptMethod>;
-export const RECEIPT_METHOD_LABELS: Record<ReceiptMethod, string> = {
-  bank: '银行转账',
-  wechat: '微信',
-  alipay: '支付宝',
-  cash: '现金',
-  acceptance: '承兑汇票',
-  other: '其他',
-};
 
 /** One order's share of a receipt. */
 export const ReceiptAllocation = z.object({ orderId: Id, orderNo: z.string(), amountFen: Fen.min(1) });
