@@ -43,10 +43,10 @@ test('a merchandiser records a receipt from the customer view and the customer c
   await signInAs(cp, session.rt.url, 'demo-customer-hualian');
   await cp.waitForURL((u) => !u.hash.includes('pages/me'), { timeout: 30_000 });
   await cp.goto(`${session.rt.url}/#/packageReport/statement/index?month=${last}`);
-  await cp.locator('[data-testid=statement-confirm]').click();
+  await cp.locator('[data-testid=statement-confirm]:visible').click();
   await cp.locator('.taro-modal__footer, .taro__modal').first().waitFor({ timeout: 5_000 }).catch(() => undefined);
   await cp.getByText('确定', { exact: true }).click();
-  await cp.locator('[data-testid=statement-confirmation]', { hasText: '客户已确认' }).waitFor({ timeout: 15_000 });
+  await cp.locator('[data-testid=statement-confirmation]:visible', { hasText: '客户已确认' }).waitFor({ timeout: 15_000 });
   await shot(cp, 'receipt-03-statement-confirmed');
   expect((await hualian<Statement>('report', 'statement', { month: last })).confirmation.state).toBe('confirmed');
   await cp.close();
