@@ -124,6 +124,11 @@ describe('every action answers its output schema', () => {
     await call('report', 'statementCustomers', {}, HUALIAN);
     await call('report', 'statement', { month: '2026-11' }, HUALIAN);
     await call('report', 'statementXlsx', { month: '2026-11' }, HUALIAN);
+    await call('report', 'receiptForm', { customerId: 'cus_hualian' }, WANG);
+    await call('report', 'recordReceipt', { requestId: reqId(20), customerId: 'cus_hualian', amountFen: 12345, method: 'bank', date: '2026-11-24', reference: 'B1' }, WANG);
+    await call('report', 'confirmStatement', { month: '2026-10' }, HUALIAN);
+    await call('report', 'receiptsReport', { month: '2026-11' }, WANG);
+    await call('report', 'receiptsReport', { month: '2026-11', format: 'xlsx' }, ADMIN);
   });
 
   it('admin', async () => {

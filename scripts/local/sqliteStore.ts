@@ -49,6 +49,8 @@ const INDEXES: Partial<Record<CollectionName, (string | string[])[]>> = {
   reservations: [['state', 'deadline']],
   consents: ['openid'],
   sentMessages: ['at'],
+  receipts: ['customerId', 'month', 'merchandiserId'],
+  statementConfirmations: ['customerId'],
 };
 
 const PATH_RE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/;

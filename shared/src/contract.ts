@@ -22,6 +22,7 @@ import { ImportKind } from './importRows';
 import { Order, CartLineInput } from './order';
 import { OrderStatus } from './orderStatus';
 import { NodeKey } from './progress';
+import { Receipt, ReceiptMethod } from './receipts';
 import { MessageJobStatus } from './subscription';
 import { TODAY_BUCKETS, type TodayBucket } from './labels';
 
@@ -307,14 +308,101 @@ const Statement = z.object({
       unpaidAtEndFen: nonNegative,
     }),
   ),
+  deliveries: z.array(z.object({ orderId: z.string(), orderNo: z.string(), date: z.string(), amountFen: nonNegative })),
+  receipts: z.array(
+    z.object({
+      receiptId: z.string(),
+      date: z.string(),
+      methodLabel: z.string(),
+      reference: z.string(),
+      amountFen: nonNegative,
+      onAccountFen: nonNegative,
+      orderNos: z.array(z.string()),
+    }),
+  ),
   totals: z.object({
     orderCount: nonNegative,
     orderedFen: nonNegative,
     shippedFen: nonNegative,
     paidFen: nonNegative,
+    onAccountFen: nonNegative,
     openingFen: int,
     closingFen: int,
   }),
+  confirmation: z.object({
+    state: z.enum(['open', 'confirmable', 'confirmed', 'changed']),
+    stateLabel: z.string(),
+    confirmedAt: nonNegative.nullable(),
+    confirmedBy: z.string(),
+    confirmedClosingFen: int.nullable(),
+    note: z.string(),
+  }),
+  generatedAt: nonNegative,
+});
+
+const ReceiptForm = z.object({
+  customer: z.object({ _id: z.string(), code: z.string(), name: z.string(), outstandingFen: int, onAccountFen: int }),
+  openOrders: z.array(
+    z.object({
+      orderId: z.string(),
+      orderNo: z.string(),
+      createdDate: z.string(),
+      status: OrderStatus,
+      statusLabel: z.string(),
+      totalFen: nonNegative,
+      paidFen: nonNegative,
+      unpaidFen: nonNegative,
+      shippedDate: z.string().nullable(),
+    }),
+  ),
+  recent: z.array(Receipt),
+});
+
+const ReceiptsReport = z.object({
+  month: z.string(),
+  period: Period,
+  receipts: z.array(
+    z.object({
+      receiptId: z.string(),
+      date: z.string(),
+      customerCode: z.string(),
+      customerName: z.string(),
+      merchandiserName: z.string(),
+      methodLabel: z.string(),
+      reference: z.string(),
+      amountFen: nonNegative,
+      allocatedFen: nonNegative,
+      onAccountFen: nonNegative,
+      orderNos: z.array(z.string()),
+      recordedBy: z.string(),
+    }),
+  ),
+  byCustomer: z.array(
+    z.object({
+      customerId: z.string(),
+      customerCode: z.string(),
+      customerName: z.string(),
+      merchandiserName: z.string(),
+      count: nonNegative,
+      receivedFen: nonNegative,
+      allocatedFen: nonNegative,
+      onAccountFen: nonNegative,
+    }),
+  ),
+  byMethod: z.array(z.object({ method: ReceiptMethod, methodLabel: z.string(), count: nonNegative, receivedFen: nonNegative })),
+  commissions: z.array(
+    z.object({
+      merchandiserId: z.string(),
+      merchandiserName: z.string(),
+      customerCount: nonNegative,
+      receiptCount: nonNegative,
+      receivedFen: nonNegative,
+      rateBp: nonNegative,
+      rateLabel: z.string(),
+      commissionFen: nonNegative,
+    }),
+  ),
+  totals: z.object({ count: nonNegative, receivedFen: nonNegative, allocatedFen: nonNegative, onAccountFen: nonNegative, commissionFen: nonNegative }),
   generatedAt: nonNegative,
 });
 
@@ -401,6 +489,10 @@ export const ApiOutputSchemas = {
     statementCustomers: o('report', 'statementCustomers')(z.array(StatementCustomer)),
     statement: o('report', 'statement')(Statement),
     statementXlsx: o('report', 'statementXlsx')(XlsxFile),
+    recordReceipt: o('report', 'recordReceipt')(Receipt),
+    receiptForm: o('report', 'receiptForm')(ReceiptForm),
+    confirmStatement: o('report', 'confirmStatement')(Statement),
+    receiptsReport: o('report', 'receiptsReport')(z.union([ReceiptsReport, XlsxFile])),
   },
   subscription: {
     templates: o('subscription', 'templates')(z.object({ orderStatus: z.string() })),

@@ -36,6 +36,8 @@ export const Account = z.object({
   _id: Id,
   /** Ordered and not yet paid (live orders' totals minus payments). */
   outstandingFen: z.number().int().default(0),
+  /** Received and not allocated to an order (预收), kept by the functions from receipts (increments). */
+  onAccountFen: z.number().int().optional(),
   holds: z.record(z.string(), z.number().int()).optional(),
 });
 export type Account = z.infer<typeof Account>;
@@ -46,6 +48,8 @@ export const Staff = z.object({
   name: z.string().min(1).max(20),
   role: z.enum(['merchandiser', 'admin']),
   phone: z.string().max(20).default(''),
+  /** The merchandiser's commission (提成) in basis points of amounts received; absent: the default. */
+  commissionRateBp: z.number().int().min(0).max(10000).optional(),
 });
 export type Staff = z.infer<typeof Staff>;
 

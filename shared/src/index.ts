@@ -24,3 +24,5 @@ export * from './reportApi';
 export * from './orderAggregate';
 export * from './shipments';
 export * from './orderFulfilment';
+export * from './receipts';
+export * from './receiptsReport';

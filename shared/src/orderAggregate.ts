@@ -44,6 +44,8 @@ export interface StockEffect {
 export interface AccountEffect {
   customerId: string;
   outstandingDelta: number;
+  /** The customer's money on account (预收, a receipt's unallocated part); absent: no change. */
+  onAccountDelta?: number;
 }
 
 /** An exception record written with the change: a new one, or one resolved (its resolution fields written). */
@@ -382,6 +384,9 @@ export function recordOrderNode(order: Order, actor: Actor, input: NodeInput, no
   const label = NODE_LABELS[input.node];
   const note = input.note ? `${label}：${input.note}` : `${label}完成`;
   const isPayment = input.node === 'payment';
+  // 回款 follows the receipts: the node can only be ticked for an order paid in full (a prepaid
+  // order once delivered); receivePayment records it when a receipt pays the rest.
+  if (isPayment && order.paidFen < order.totalFen) throw new DomainError('PAYMENT_BY_RECEIPT');
   const unpaid = Math.max(0, order.totalFen - order.paidFen);
   const account = isPayment && unpaid > 0 ? { customerId: order.customerId, outstandingDelta: -unpaid } : null;
   const edit = (o: Order): Order => ({
@@ -392,6 +397,45 @@ export function recordOrderNode(order: Order, actor: Actor, input: NodeInput, no
   if (to) return statusChange(order, actor, to, now, { note, edit, account });
   const next = edit({ ...order, updatedAt: now, lastChangeAt: now, timeline: [...order.timeline, entry(now, 'node', actor, note)] });
   return changeOf(order, next, { account });
+}
+
+export interface PaymentInput {
+  receiptId: string;
+  amountFen: number;
+  /** When the money came in (the receipt's date). */
+  receivedAt: number;
+  /** '银行转账 流水号 123' — how the timeline names the receipt. */
+  label: string;
+}
+
+/**
+ * A receipt's share paid to the order (staff only): paidFen grows by it and it leaves the
+ * customer's outstanding amount. When it pays the order in full and the order is delivered, the
+ * 回款 node is recorded at the receipt's date and the order completes; a prepaid order keeps its
+ * node until delivery, when the merchandiser may tick it.
+ */
+export function receivePayment(order: Order, actor: Actor, input: PaymentInput, now: number): OrderChange {
+  requireStaffActor(actor);
+  if (order.status === 'cancelled' || order.status === 'rejected') throw new DomainError('ILLEGAL_TRANSITION');
+  const unpaid = order.totalFen - order.paidFen;
+  if (!Number.isInteger(input.amountFen) || input.amountFen <= 0) throw new DomainError('VALIDATION_FAILED', '分配金额必须大于 0');
+  if (input.amountFen > unpaid) throw new DomainError('ALLOCATION_EXCEEDS_UNPAID', undefined, { orderId: order._id, unpaidFen: unpaid });
+  const paidFen = order.paidFen + input.amountFen;
+  const full = paidFen === order.totalFen;
+  const note = `收款 ${(input.amountFen / 100).toFixed(2)} 元（${input.label}），${full ? '已付清' : `累计已付 ${(paidFen / 100).toFixed(2)} 元`}`;
+  const account: AccountEffect = { customerId: order.customerId, outstandingDelta: -input.amountFen };
+  const paid: Order = { ...order, paidFen, updatedAt: now, lastChangeAt: now, timeline: [...order.timeline, entry(now, 'payment', actor, note)] };
+  const paymentNode = order.nodes.find((n) => n.key === 'payment');
+  if (full && paymentNode && paymentNode.actualAt === null && order.status === 'delivered') {
+    const edit = (o: Order): Order => ({
+      ...o,
+      paidFen,
+      nodes: withNode(o, 'payment', (n) => ({ ...n, actualAt: Math.min(input.receivedAt, now), by: actor, note: input.label.slice(0, 200) })),
+    });
+    const moved = statusChange(paid, actor, 'completed', now, { note: '回款完成', edit, account });
+    return changeOf(order, moved.order, moved.effects);
+  }
+  return changeOf(order, paid, { account });
 }
 
 // --- exceptions and expediting --------------------------------------------------------------------

@@ -22,6 +22,8 @@ import type {
   Order,
   OrderException,
   PriceEntry,
+  Receipt,
+  StatementConfirmation,
   PriceList,
   Product,
   ReservationIntent,
@@ -89,12 +91,14 @@ export interface Collections {
   sentMessages: SentMessage;
   importRuns: ImportRun;
   operatorCalls: OperatorCall;
+  receipts: Receipt;
+  statementConfirmations: StatementConfirmation;
 }
 export type CollectionName = keyof Collections;
 export const COLLECTION_NAMES: readonly CollectionName[] = [
   'users', 'staff', 'customers', 'levels', 'categories', 'products', 'skus', 'priceLists', 'prices',
   'stock', 'accounts', 'reservations', 'orders', 'exceptions', 'afterSales', 'consents', 'messageJobs', 'sentMessages', 'importRuns',
-  'operatorCalls',
+  'operatorCalls', 'receipts', 'statementConfirmations',
 ];
 
 export type Scalar = string | number | boolean | null;

@@ -33,7 +33,7 @@ import {
   type StockEffect,
 } from '@dinghuo/shared';
 import type { Patch, Tx } from '../data/store';
-import { accountPatch, availableIn, stockPatch } from './counters';
+import { availableIn, stockPatch } from './counters';
 
 /** What the order holds after a change: base units per SKU, and the amount booked on its account (null: none). */
 export interface Holds {
@@ -51,21 +51,27 @@ export function holdsAfter(order: Pick<Order, 'lines' | 'shipments' | 'reservati
 const holdPath = (orderId: string) => `holds.${orderId}`;
 
 /**
- * The one place the customer's account is written from an order change: an increment on the
- * `accounts` document, and the order's booking hold set to what it still owes (`holdFen`; null
- * settles it). An account missing (data older than accounts, never migrated) is opened with the
- * change.
+ * The one place the customer's account is written from order changes: increments of the
+ * `accounts` document (outstandingFen, and onAccountFen for a receipt's unallocated part), and the
+ * holds of the orders changed set to what each still owes (`holds`: orderId → amount, null settles
+ * it). An account missing (data older than accounts, never migrated) is opened with the change.
  */
-export async function applyAccountEffect(tx: Tx, orderId: string, account: AccountEffect, holdFen: number | null = null): Promise<void> {
+export async function applyAccountEffect(tx: Tx, account: AccountEffect, holds: ReadonlyMap<string, number | null>): Promise<void> {
   const current = await tx.get('accounts', account.customerId);
   if (!current) {
+    const held = [...holds].filter((e): e is [string, number] => e[1] !== null);
     return tx.set('accounts', {
       _id: account.customerId,
       outstandingFen: account.outstandingDelta,
-      ...(holdFen !== null ? { holds: { [orderId]: holdFen } } : {}),
+      ...(account.onAccountDelta ? { onAccountFen: account.onAccountDelta } : {}),
+      ...(held.length > 0 ? { holds: Object.fromEntries(held) } : {}),
     });
   }
-  return tx.patch('accounts', account.customerId, { ...accountPatch(orderId, account.outstandingDelta, 'settle'), [holdPath(orderId)]: holdFen ?? undefined });
+  const patch: Patch = {};
+  if (account.outstandingDelta !== 0) patch.outstandingFen = { $inc: account.outstandingDelta };
+  if (account.onAccountDelta) patch.onAccountFen = { $inc: account.onAccountDelta };
+  for (const [orderId, fen] of holds) patch[holdPath(orderId)] = fen ?? undefined;
+  return Object.keys(patch).length > 0 ? tx.patch('accounts', account.customerId, patch) : Promise.resolve();
 }
 
 /** Throws OUT_OF_STOCK when a SKU has less than the change requires. */
@@ -107,8 +113,9 @@ export async function applyOrderEffects(tx: Tx, orderId: string, effects: OrderE
     if (holds && s.reservedDelta !== 0) patch[holdPath(orderId)] = holds.stock.get(s.skuId) || undefined;
     if (Object.keys(patch).length > 0) writes.push(tx.patch('stock', s.skuId, patch));
   }
-  if (effects.account && effects.account.outstandingDelta !== 0) {
-    writes.push(applyAccountEffect(tx, orderId, effects.account, holds?.accountFen ?? null));
+  const account = effects.account;
+  if (account && (account.outstandingDelta !== 0 || account.onAccountDelta)) {
+    writes.push(applyAccountEffect(tx, account, new Map([[orderId, holds?.accountFen ?? null]])));
   }
   if (effects.messageJob) writes.push(tx.insert('messageJobs', effects.messageJob));
   const ex = effects.exception;

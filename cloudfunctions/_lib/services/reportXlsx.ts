@@ -13,8 +13,8 @@ import {
   type XlsxFile,
 } from '@dinghuo/shared';
 
-const YUAN = '#,##0.00';
-const yuan = (fen: number) => fen / 100;
+export const YUAN = '#,##0.00';
+export const yuan = (fen: number) => fen / 100;
 
 function styleHeader(row: ExcelJS.Row): void {
   row.font = { bold: true };
@@ -26,7 +26,7 @@ function styleHeader(row: ExcelJS.Row): void {
 }
 
 /** A table: header row, data rows, money columns formatted; returns the header row number. */
-function table(
+export function table(
   ws: ExcelJS.Worksheet,
   columns: { header: string; width: number; money?: boolean }[],
   rows: (string | number | null)[][],
@@ -45,7 +45,7 @@ function table(
   return header.number;
 }
 
-async function toFile(wb: ExcelJS.Workbook, fileName: string): Promise<XlsxFile> {
+export async function toFile(wb: ExcelJS.Workbook, fileName: string): Promise<XlsxFile> {
   const buf = Buffer.from(await wb.xlsx.writeBuffer());
   return {
     fileName,
@@ -55,13 +55,14 @@ async function toFile(wb: ExcelJS.Workbook, fileName: string): Promise<XlsxFile>
   };
 }
 
-function workbook(): ExcelJS.Workbook {
+export function workbook(): ExcelJS.Workbook {
   const wb = new ExcelJS.Workbook();
   wb.creator = '订货通';
   return wb;
 }
 
 export const STATEMENT_SHEET = '对账单';
+export const STATEMENT_RECEIPTS_SHEET = '收款明细';
 
 export async function statementXlsx(s: Statement): Promise<XlsxFile> {
   const wb = workbook();
@@ -69,6 +70,7 @@ export async function statementXlsx(s: Statement): Promise<XlsxFile> {
   ws.addRow([`对账单 — ${s.customer.name}（${s.customer.code}）`]).font = { bold: true, size: 14 };
   ws.addRow(['对账期间', `${s.period.firstDate} 至 ${s.period.lastDate}`]);
   ws.addRow(['跟单员', s.merchandiserName]);
+  ws.addRow(['对账确认', s.confirmation.stateLabel, s.confirmation.confirmedAt === null ? '' : `${s.confirmation.confirmedBy} ${formatShortDateTime(s.confirmation.confirmedAt)}`]);
   ws.addRow(['生成时间', formatShortDateTime(s.generatedAt), businessDate(s.generatedAt)]);
   ws.addRow([]);
   const summary: [string, number][] = [
@@ -112,6 +114,19 @@ export async function statementXlsx(s: Statement): Promise<XlsxFile> {
   const total = ws.addRow(['合计', '', '', null, '', yuan(s.totals.shippedFen), '', yuan(s.totals.paidFen), yuan(s.lines.reduce((n, l) => n + l.unpaidAtEndFen, 0))]);
   total.font = { bold: true };
   for (const c of [6, 8, 9]) total.getCell(c).numFmt = YUAN;
+  const rs = wb.addWorksheet(STATEMENT_RECEIPTS_SHEET);
+  table(
+    rs,
+    [
+      { header: '收款日期', width: 12 },
+      { header: '方式', width: 10 },
+      { header: '参考号', width: 20 },
+      { header: '金额(元)', width: 14, money: true },
+      { header: '计入预收(元)', width: 14, money: true },
+      { header: '核销订单', width: 40 },
+    ],
+    s.receipts.map((r) => [r.date, r.methodLabel, r.reference, yuan(r.amountFen), yuan(r.onAccountFen), r.orderNos.join('、')]),
+  );
   return toFile(wb, exportFileName('对账单', s.customer.name, s.month));
 }
 

@@ -173,6 +173,9 @@ function Profile({ me }: { me: Me }) {
           <Button className='btn-primary' onClick={() => void Taro.switchTab({ url: '/pages/followup/index' })}>
             进入跟单工作台
           </Button>
+          <Button data-testid='open-receipts-report' onClick={() => void Taro.navigateTo({ url: '/packageReport/receipts/index' })}>
+            货款回笼与提成
+          </Button>
         </View>
       ) : null}
     </View>
