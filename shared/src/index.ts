@@ -21,3 +21,7 @@ export * from './importPlan';
 export * from './statement';
 export * from './reportApi';
 export * from './orderAggregate';
+export * from './supply';
+export * from './samples';
+export * from './supplyReports';
+export * from './supplyApi';
