@@ -48,6 +48,8 @@ const INDEXES: Partial<Record<CollectionName, (string | string[])[]>> = {
   messageJobs: ['status', 'orderId', 'nextAttemptAt'],
   consents: ['openid'],
   sentMessages: ['at'],
+  backOrders: ['status', 'skuId', 'customerId', 'merchandiserId', 'createdAt'],
+  samples: ['customerId', 'merchandiserId', 'status', 'requestedAt', 'requestedMonth', 'courier.sentMonth'],
 };
 
 const PATH_RE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/;

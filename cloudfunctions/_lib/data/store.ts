@@ -14,6 +14,7 @@
  */
 import type {
   AfterSalesRequest,
+  BackOrder,
   Category,
   Customer,
   CustomerLevel,
@@ -23,6 +24,7 @@ import type {
   PriceEntry,
   PriceList,
   Product,
+  Sample,
   Sku,
   Staff,
   Stock,
@@ -85,12 +87,14 @@ export interface Collections {
   sentMessages: SentMessage;
   importRuns: ImportRun;
   operatorCalls: OperatorCall;
+  backOrders: BackOrder;
+  samples: Sample;
 }
 export type CollectionName = keyof Collections;
 export const COLLECTION_NAMES: readonly CollectionName[] = [
   'users', 'staff', 'customers', 'levels', 'categories', 'products', 'skus', 'priceLists', 'prices',
   'stock', 'orders', 'exceptions', 'afterSales', 'consents', 'messageJobs', 'sentMessages', 'importRuns',
-  'operatorCalls',
+  'operatorCalls', 'backOrders', 'samples',
 ];
 
 export type Scalar = string | number | boolean | null;
