@@ -10,19 +10,13 @@ import { Actor, Id, Timestamp, type Role } from './ids';
 import { Fen } from './money';
 import { DomainError } from './errors';
 import { businessMonth } from './time';
+import { SAMPLE_STATUS_LABELS } from './supplyLabels';
 
 export const SAMPLE_STATUSES = ['requested', 'sent', 'approved', 'rejected', 'ordered', 'cancelled'] as const;
 export const SampleStatus = z.enum(SAMPLE_STATUSES);
 export type SampleStatus = z.infer<typeof SampleStatus>;
 
-export const SAMPLE_STATUS_LABELS: Record<SampleStatus, string> = {
-  requested: '待寄样',
-  sent: '已寄样',
-  approved: '已批板',
-  rejected: '未通过',
-  ordered: '已下单',
-  cancelled: '已取消',
-};
+export { SAMPLE_STATUS_LABELS };
 
 export type SampleAction = 'send' | 'approve' | 'reject' | 'order' | 'cancel';
 

@@ -96,7 +96,7 @@ export function checkAllocation(available: number, demands: readonly Demand[], a
 export const BACK_ORDER_STATUSES = ['waiting', 'filled', 'cancelled'] as const;
 export const BackOrderStatus = z.enum(BACK_ORDER_STATUSES);
 export type BackOrderStatus = z.infer<typeof BackOrderStatus>;
-export const BACK_ORDER_STATUS_LABELS: Record<BackOrderStatus, string> = { waiting: '待补货', filled: '已补齐', cancelled: '已取消' };
+export { BACK_ORDER_STATUS_LABELS } from './supplyLabels';
 
 export const BackOrder = z.object({
   _id: Id,
