@@ -4,13 +4,14 @@
  */
 import Taro, { useDidShow, useRouter } from '@tarojs/taro';
 import { Button, Input, Text, View } from '@tarojs/components';
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { Sample } from '@dinghuo/shared/samples';
 import { SAMPLE_STATUS_LABELS } from '@dinghuo/shared/supplyLabels';
 import { formatFen, parseYuanToFen } from '@dinghuo/shared/fen';
 import { call } from '@/api/client';
 import { messageOf } from '@/api/errors';
-import { currentMe } from '@/store/session';
+import { currentMe, loadMe } from '@/store/session';
+import type { Me } from '@dinghuo/shared/api';
 import { ErrorState, Loading } from '@/components/StateView';
 import { formatDateTime } from '@/utils/format';
 
@@ -20,7 +21,10 @@ export default function SamplePage() {
   const [error, setError] = useState<unknown>(null);
   const [form, setForm] = useState({ company: '', trackingNo: '', cost: '', note: '' });
   const [counts, setCounts] = useState<Record<string, string>>({});
-  const me = currentMe();
+  const [me, setMe] = useState<Me | null>(currentMe());
+  useEffect(() => {
+    loadMe().then(setMe).catch(() => undefined);
+  }, []);
   const staff = me?.role === 'merchandiser' || me?.role === 'admin';
 
   const load = useCallback(() => {
@@ -115,7 +119,7 @@ export default function SamplePage() {
         <View className='card'>
           <Input placeholder='批板意见（选填）' value={form.note} onInput={(e) => setForm({ ...form, note: String(e.detail.value) })} />
           <View className='row'>
-            <Button size='mini' className='btn-primary' data-testid='sample-approve' onClick={() => void run(call('supply', 'sampleDecide', { sampleId: s._id, approved: true, note: form.note }), '已批板')}>
+            <Button size='mini' className='btn-primary sample-approve' data-testid='sample-approve' onClick={() => void run(call('supply', 'sampleDecide', { sampleId: s._id, approved: true, note: form.note }), '已批板')}>
               批板通过
             </Button>
             <Button size='mini' onClick={() => void run(call('supply', 'sampleDecide', { sampleId: s._id, approved: false, note: form.note }), '已退板')}>

@@ -1,13 +1,14 @@
 /** 样品单: the customer's own samples, or the merchandiser's customers'; staff can export the month's supply report. */
 import Taro, { useDidShow } from '@tarojs/taro';
 import { Button, Text, View } from '@tarojs/components';
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { Sample } from '@dinghuo/shared/samples';
 import { SAMPLE_STATUS_LABELS } from '@dinghuo/shared/supplyLabels';
 import { businessMonth } from '@dinghuo/shared/time';
 import { call } from '@/api/client';
 import { messageOf } from '@/api/errors';
-import { currentMe } from '@/store/session';
+import { currentMe, loadMe } from '@/store/session';
+import type { Me } from '@dinghuo/shared/api';
 import { Empty, ErrorState, Loading } from '@/components/StateView';
 import { formatDateTime } from '@/utils/format';
 import { saveXlsx } from '../../packageReport/download';
@@ -15,7 +16,11 @@ import { saveXlsx } from '../../packageReport/download';
 export default function SamplesPage() {
   const [items, setItems] = useState<Sample[] | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const staff = currentMe()?.role !== 'customer';
+  const [me, setMe] = useState<Me | null>(currentMe());
+  useEffect(() => {
+    loadMe().then(setMe).catch(() => undefined);
+  }, []);
+  const staff = me !== null && me.role !== 'customer';
 
   const load = useCallback(() => {
     setError(null);

@@ -4,10 +4,11 @@
  */
 import Taro, { useRouter } from '@tarojs/taro';
 import { Button, Input, Text, View } from '@tarojs/components';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { call } from '@/api/client';
 import { messageOf } from '@/api/errors';
-import { currentMe } from '@/store/session';
+import { currentMe, loadMe } from '@/store/session';
+import type { Me } from '@dinghuo/shared/api';
 
 export default function SkuSupplyPage() {
   const params = useRouter().params;
@@ -18,7 +19,10 @@ export default function SkuSupplyPage() {
   const [count, setCount] = useState(decodeURIComponent(params.count ?? '1'));
   const [sampleQty, setSampleQty] = useState('1');
   const [busy, setBusy] = useState(false);
-  const me = currentMe();
+  const [me, setMe] = useState<Me | null>(currentMe());
+  useEffect(() => {
+    loadMe().then(setMe).catch(() => undefined);
+  }, []);
   const address = me?.customer?.addresses.find((a) => a.isDefault) ?? me?.customer?.addresses[0];
 
   const fail = (e: unknown) => void Taro.showModal({ title: '提交失败', content: messageOf(e), showCancel: false });
