@@ -143,6 +143,29 @@ describe('every action answers its output schema', () => {
     await call('subscription', 'counts', {}, HUALIAN);
   });
 
+  it('supply', async () => {
+    const sku = items[0]!;
+    await rt.store.patch('stock', sku.skuId, { onHand: 0, reserved: 0, available: 0, holds: undefined });
+    const bo = await call<{ _id: string }>('supply', 'backOrderCreate', { skuId: sku.skuId, unit: 'piece', count: Math.max(1, sku.moq), addressId: 'addr_1' }, HUALIAN);
+    await call('supply', 'backOrders', { page: 1, pageSize: 5 }, HUALIAN);
+    await call('supply', 'shortfall', {}, WANG);
+    await rt.store.patch('stock', sku.skuId, { onHand: 1000, available: 1000 });
+    await call('supply', 'allocate', { skuId: sku.skuId }, WANG);
+    const bo2 = await call<{ _id: string }>('supply', 'backOrderCreate', { skuId: sku.skuId, unit: 'piece', count: 5000, addressId: 'addr_1' }, HUALIAN);
+    expect(bo2._id).not.toBe(bo._id);
+    await call('supply', 'backOrderCancel', { backOrderId: bo2._id }, HUALIAN);
+    const s = await call<{ _id: string }>('supply', 'sampleRequest', { items: [{ skuId: sku.skuId, qty: 1 }] }, HUALIAN);
+    await call('supply', 'samples', { page: 1, pageSize: 5 }, HUALIAN);
+    await call('supply', 'sampleDetail', { sampleId: s._id }, WANG);
+    await call('supply', 'sampleSend', { sampleId: s._id, company: '顺丰', trackingNo: 'SF0001', costFen: 1500 }, WANG);
+    await call('supply', 'sampleDecide', { sampleId: s._id, approved: true }, HUALIAN);
+    await call('supply', 'sampleOrder', { sampleId: s._id, lines: cart(), addressId: 'addr_1' }, HUALIAN);
+    const c = await call<{ _id: string }>('supply', 'sampleRequest', { customerId: 'cus_hualian', items: [{ skuId: sku.skuId, qty: 1 }] }, WANG);
+    await call('supply', 'sampleCancel', { sampleId: c._id }, HUALIAN);
+    await call('supply', 'report', { month: '2026-11' }, WANG);
+    await call('supply', 'report', { month: '2026-11', format: 'xlsx' }, ADMIN);
+  });
+
   it('dispatcher and reservationTimer (run by hand)', async () => {
     await call('dispatcher', 'run', {}, ADMIN);
     await call('reservationTimer', 'run', {}, ADMIN);

@@ -5,6 +5,7 @@ export default defineAppConfig({
     { root: 'packageOrder', pages: ['checkout/index', 'detail/index'] },
     { root: 'packageFollowup', pages: ['list/index', 'detail/index', 'customers/index', 'customer/index', 'place/index', 'aftersales/index', 'receipt/index'] },
     { root: 'packageReport', pages: ['statement/index', 'receipts/index'] },
+    { root: 'packageSupply', pages: ['shortfall/index', 'samples/index', 'sample/index', 'sku/index', 'backorders/index'] },
   ],
   window: {
     backgroundTextStyle: 'light',

@@ -51,6 +51,8 @@ const INDEXES: Partial<Record<CollectionName, (string | string[])[]>> = {
   sentMessages: ['at'],
   receipts: ['customerId', 'month', 'merchandiserId'],
   statementConfirmations: ['customerId'],
+  backOrders: ['status', 'skuId', 'customerId', 'merchandiserId', 'createdAt'],
+  samples: ['customerId', 'merchandiserId', 'status', 'requestedAt', 'requestedMonth', 'courier.sentMonth'],
 };
 
 const PATH_RE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/;

@@ -18,6 +18,7 @@ import type { ErrorCode } from './errors';
 import { FollowupInputs, type FollowupOutputs } from './followupApi';
 import { AdminInputs, ReportInputs, type AdminOutputs, type ReportOutputs } from './reportApi';
 import { SubscriptionInputs, type SubscriptionOutputs } from './subscription';
+import { SupplyInputs, type SupplyOutputs } from './supplyApi';
 import type { DispatchReport, ReservationRelease } from './contract';
 
 const BusinessDateInput = z.string().refine(isBusinessDate, '日期格式应为 YYYY-MM-DD');
@@ -75,6 +76,7 @@ export const ApiInputs = {
   admin: AdminInputs,
   report: ReportInputs,
   subscription: SubscriptionInputs,
+  supply: SupplyInputs,
   /** The outbox dispatcher, run by hand (admin); its timer trigger takes no action. */
   dispatcher: { run: z.object({}) },
   /** The reservation timer, run by hand (admin); its timer trigger takes no action. */
@@ -174,6 +176,7 @@ export interface ApiOutputs {
   admin: AdminOutputs;
   report: ReportOutputs;
   subscription: SubscriptionOutputs;
+  supply: SupplyOutputs;
   dispatcher: { run: DispatchReport };
   reservationTimer: { run: ReservationRelease };
 }

@@ -25,6 +25,8 @@ import { NodeKey } from './progress';
 import { Receipt, ReceiptMethod } from './receipts';
 import { MessageJobStatus } from './subscription';
 import { TODAY_BUCKETS, type TodayBucket } from './labels';
+import { BackOrder } from './supply';
+import { Sample } from './samples';
 
 /**
  * The schema as a ZodType<T>, accepted only when its output is exactly T: T's every field is in
@@ -433,6 +435,130 @@ export const ReservationRelease = z.object({
 });
 export type ReservationRelease = z.infer<typeof ReservationRelease>;
 
+// --- supply: scarce stock, back-orders, samples, the supply report --------------------------------
+
+const ShortfallRow = z.object({
+  skuId: z.string(),
+  skuCode: z.string(),
+  name: z.string(),
+  spec: z.string(),
+  baseUnit: z.string(),
+  onHand: int,
+  reserved: int,
+  available: nonNegative,
+  demandQty: nonNegative,
+  shortQty: nonNegative,
+  demands: z.array(
+    z.object({
+      backOrderId: z.string(),
+      customerId: z.string(),
+      customerName: z.string(),
+      priority: nonNegative,
+      keyCustomer: z.boolean(),
+      region: z.string(),
+      unit: OrderUnit,
+      step: int.min(1),
+      qty: nonNegative,
+      requestedAt: nonNegative,
+      suggestedQty: nonNegative,
+      lastError: z.string(),
+    }),
+  ),
+});
+
+const SupplyReport = z.object({
+  month: z.string(),
+  period: Period,
+  byProduct: z.array(
+    z.object({
+      skuId: z.string(),
+      skuCode: z.string(),
+      name: z.string(),
+      spec: z.string(),
+      baseUnit: z.string(),
+      orderedQty: nonNegative,
+      orderedFen: nonNegative,
+      shippedQty: nonNegative,
+      shippedFen: nonNegative,
+    }),
+  ),
+  byBatch: z.array(
+    z.object({
+      batchDate: z.string(),
+      skuId: z.string(),
+      skuCode: z.string(),
+      name: z.string(),
+      spec: z.string(),
+      baseUnit: z.string(),
+      qty: nonNegative,
+      orderCount: nonNegative,
+      orderNos: z.array(z.string()),
+    }),
+  ),
+  keyCustomers: z.array(
+    z.object({
+      region: z.string(),
+      customerId: z.string(),
+      customerCode: z.string(),
+      customerName: z.string(),
+      priority: nonNegative,
+      keyCustomer: z.boolean(),
+      orderCount: nonNegative,
+      orderedFen: nonNegative,
+      shippedFen: nonNegative,
+    }),
+  ),
+  regions: z.array(
+    z.object({ region: z.string(), customerCount: nonNegative, keyCustomerCount: nonNegative, orderedFen: nonNegative, shippedFen: nonNegative }),
+  ),
+  quality: z.array(
+    z.object({
+      source: z.enum(['异常', '售后']),
+      orderNo: z.string(),
+      customerName: z.string(),
+      kindLabel: z.string(),
+      severityLabel: z.string(),
+      description: z.string(),
+      statusLabel: z.string(),
+      at: nonNegative,
+    }),
+  ),
+  samples: z.array(
+    z.object({
+      sampleNo: z.string(),
+      customerName: z.string(),
+      items: z.string(),
+      statusLabel: z.string(),
+      requestedAt: nonNegative,
+      requestedBy: z.string(),
+      courierCompany: z.string(),
+      trackingNo: z.string(),
+      courierFen: nonNegative,
+      decision: z.string(),
+    }),
+  ),
+  courier: z.array(
+    z.object({
+      sentAt: nonNegative,
+      sampleNo: z.string(),
+      customerName: z.string(),
+      company: z.string(),
+      trackingNo: z.string(),
+      costFen: nonNegative,
+      sentBy: z.string(),
+    }),
+  ),
+  totals: z.object({ sampleCount: nonNegative, courierCount: nonNegative, courierFen: nonNegative, qualityCount: nonNegative, batchQty: nonNegative }),
+  generatedAt: nonNegative,
+});
+
+const FillOutcome = z.object({
+  backOrderId: z.string(),
+  qty: nonNegative,
+  orderId: z.string().nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+
 // --- the map -------------------------------------------------------------------------------------
 
 type Out<F extends keyof ApiOutputs, A extends keyof ApiOutputs[F]> = ApiOutputs[F][A];
@@ -499,6 +625,21 @@ export const ApiOutputSchemas = {
     consent: o('subscription', 'consent')(ConsentCounts),
     counts: o('subscription', 'counts')(ConsentCounts),
   },
+  supply: {
+    shortfall: o('supply', 'shortfall')(z.array(ShortfallRow)),
+    allocate: o('supply', 'allocate')(z.object({ filled: z.array(FillOutcome), shortfall: ShortfallRow })),
+    backOrderCreate: o('supply', 'backOrderCreate')(BackOrder),
+    backOrders: o('supply', 'backOrders')(page(BackOrder)),
+    backOrderCancel: o('supply', 'backOrderCancel')(BackOrder),
+    sampleRequest: o('supply', 'sampleRequest')(Sample),
+    samples: o('supply', 'samples')(page(Sample)),
+    sampleDetail: o('supply', 'sampleDetail')(Sample),
+    sampleSend: o('supply', 'sampleSend')(Sample),
+    sampleDecide: o('supply', 'sampleDecide')(Sample),
+    sampleCancel: o('supply', 'sampleCancel')(Sample),
+    sampleOrder: o('supply', 'sampleOrder')(z.object({ sample: Sample, order: OrderDetail })),
+    report: o('supply', 'report')(z.union([SupplyReport, XlsxFile])),
+  },
   dispatcher: {
     run: o('dispatcher', 'run')(DispatchReport),
   },
@@ -529,6 +670,7 @@ export const Api = {
   admin: zip(ApiInputs.admin, ApiOutputSchemas.admin),
   report: zip(ApiInputs.report, ApiOutputSchemas.report),
   subscription: zip(ApiInputs.subscription, ApiOutputSchemas.subscription),
+  supply: zip(ApiInputs.supply, ApiOutputSchemas.supply),
   dispatcher: zip(ApiInputs.dispatcher, ApiOutputSchemas.dispatcher),
   reservationTimer: zip(ApiInputs.reservationTimer, ApiOutputSchemas.reservationTimer),
 } satisfies Record<keyof ApiOutputs, FunctionContract>;

@@ -22,6 +22,10 @@ export const Customer = z.object({
   invitationCode: z.string().min(4).max(32),
   addresses: z.array(Address).default([]),
   active: z.boolean().default(true),
+  /** 客户优先级 0–9 (larger goes first when stock is short; missing = 0). See supply.ts. */
+  priority: z.number().int().min(0).max(9).optional(),
+  /** 区域, for the key-customers-by-region report (missing = 未分区). */
+  region: z.string().max(20).optional(),
 });
 export type Customer = z.infer<typeof Customer>;
 

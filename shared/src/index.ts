@@ -26,3 +26,7 @@ export * from './shipments';
 export * from './orderFulfilment';
 export * from './receipts';
 export * from './receiptsReport';
+export * from './supply';
+export * from './samples';
+export * from './supplyReports';
+export * from './supplyApi';

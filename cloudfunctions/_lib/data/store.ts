@@ -15,6 +15,7 @@
 import type {
   Account,
   AfterSalesRequest,
+  BackOrder,
   Category,
   Customer,
   CustomerLevel,
@@ -27,6 +28,7 @@ import type {
   PriceList,
   Product,
   ReservationIntent,
+  Sample,
   Sku,
   Staff,
   Stock,
@@ -93,12 +95,14 @@ export interface Collections {
   operatorCalls: OperatorCall;
   receipts: Receipt;
   statementConfirmations: StatementConfirmation;
+  backOrders: BackOrder;
+  samples: Sample;
 }
 export type CollectionName = keyof Collections;
 export const COLLECTION_NAMES: readonly CollectionName[] = [
   'users', 'staff', 'customers', 'levels', 'categories', 'products', 'skus', 'priceLists', 'prices',
   'stock', 'accounts', 'reservations', 'orders', 'exceptions', 'afterSales', 'consents', 'messageJobs', 'sentMessages', 'importRuns',
-  'operatorCalls', 'receipts', 'statementConfirmations',
+  'operatorCalls', 'receipts', 'statementConfirmations', 'backOrders', 'samples',
 ];
 
 export type Scalar = string | number | boolean | null;

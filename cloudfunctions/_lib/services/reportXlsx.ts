@@ -10,6 +10,7 @@ import {
   businessDate,
   type MonthlyReport,
   type Statement,
+  type SupplyReport,
   type XlsxFile,
 } from '@dinghuo/shared';
 
@@ -200,4 +201,121 @@ export async function monthlyReportXlsx(r: MonthlyReport): Promise<XlsxFile> {
     ]),
   );
   return toFile(wb, exportFileName('月度报表', '供应商', r.month));
+}
+
+export const SUPPLY_SHEETS = {
+  products: '按商品',
+  batches: '按生产批次',
+  regions: '重点客户(按区域)',
+  quality: '质量问题',
+  samples: '样品登记',
+  courier: '快递费登记',
+} as const;
+
+/** The 跟单's supply report: one sheet per register. */
+export async function supplyReportXlsx(r: SupplyReport): Promise<XlsxFile> {
+  const wb = workbook();
+  table(
+    wb.addWorksheet(SUPPLY_SHEETS.products),
+    [
+      { header: '商品编码', width: 14 },
+      { header: '商品名称', width: 20 },
+      { header: '规格', width: 16 },
+      { header: '单位', width: 6 },
+      { header: '订货数量', width: 10 },
+      { header: '订货金额(元)', width: 14, money: true },
+      { header: '发货数量', width: 10 },
+      { header: '发货金额(元)', width: 14, money: true },
+    ],
+    r.byProduct.map((x) => [x.skuCode, x.name, x.spec, x.baseUnit, x.orderedQty, yuan(x.orderedFen), x.shippedQty, yuan(x.shippedFen)]),
+  );
+  table(
+    wb.addWorksheet(SUPPLY_SHEETS.batches),
+    [
+      { header: '生产批次(完工日期)', width: 16 },
+      { header: '商品编码', width: 14 },
+      { header: '商品名称', width: 20 },
+      { header: '规格', width: 16 },
+      { header: '单位', width: 6 },
+      { header: '数量', width: 10 },
+      { header: '订单数', width: 8 },
+      { header: '订单号', width: 40 },
+    ],
+    r.byBatch.map((x) => [x.batchDate, x.skuCode, x.name, x.spec, x.baseUnit, x.qty, x.orderCount, x.orderNos.join('、')]),
+  );
+  const g = wb.addWorksheet(SUPPLY_SHEETS.regions);
+  table(
+    g,
+    [
+      { header: '区域', width: 12 },
+      { header: '客户编码', width: 12 },
+      { header: '客户名称', width: 20 },
+      { header: '优先级', width: 8 },
+      { header: '重点客户', width: 8 },
+      { header: '订单数', width: 8 },
+      { header: '订货金额(元)', width: 14, money: true },
+      { header: '发货金额(元)', width: 14, money: true },
+    ],
+    r.keyCustomers.map((x) => [x.region, x.customerCode, x.customerName, x.priority, x.keyCustomer ? '是' : '', x.orderCount, yuan(x.orderedFen), yuan(x.shippedFen)]),
+  );
+  g.addRow([]);
+  table(
+    g,
+    [
+      { header: '区域', width: 12 },
+      { header: '客户数', width: 12 },
+      { header: '重点客户数', width: 20 },
+      { header: '订货金额(元)', width: 8, money: true },
+      { header: '发货金额(元)', width: 8, money: true },
+    ],
+    r.regions.map((x) => [x.region, x.customerCount, x.keyCustomerCount, yuan(x.orderedFen), yuan(x.shippedFen)]),
+  );
+  table(
+    wb.addWorksheet(SUPPLY_SHEETS.quality),
+    [
+      { header: '来源', width: 8 },
+      { header: '订单号', width: 20 },
+      { header: '客户', width: 16 },
+      { header: '类型', width: 12 },
+      { header: '严重程度', width: 8 },
+      { header: '描述', width: 36 },
+      { header: '状态', width: 8 },
+      { header: '登记时间', width: 14 },
+    ],
+    r.quality.map((x) => [x.source, x.orderNo, x.customerName, x.kindLabel, x.severityLabel, x.description, x.statusLabel, formatShortDateTime(x.at)]),
+  );
+  table(
+    wb.addWorksheet(SUPPLY_SHEETS.samples),
+    [
+      { header: '样品单号', width: 18 },
+      { header: '客户', width: 16 },
+      { header: '样品', width: 36 },
+      { header: '状态', width: 8 },
+      { header: '申请时间', width: 14 },
+      { header: '申请人', width: 10 },
+      { header: '快递公司', width: 10 },
+      { header: '快递单号', width: 18 },
+      { header: '快递费(元)', width: 12, money: true },
+      { header: '批板结果', width: 20 },
+    ],
+    r.samples.map((x) => [x.sampleNo, x.customerName, x.items, x.statusLabel, formatShortDateTime(x.requestedAt), x.requestedBy, x.courierCompany, x.trackingNo, yuan(x.courierFen), x.decision]),
+  );
+  const c = wb.addWorksheet(SUPPLY_SHEETS.courier);
+  table(
+    c,
+    [
+      { header: '寄出时间', width: 14 },
+      { header: '样品单号', width: 18 },
+      { header: '客户', width: 16 },
+      { header: '快递公司', width: 10 },
+      { header: '快递单号', width: 18 },
+      { header: '快递费(元)', width: 12, money: true },
+      { header: '寄件人', width: 10 },
+    ],
+    r.courier.map((x) => [formatShortDateTime(x.sentAt), x.sampleNo, x.customerName, x.company, x.trackingNo, yuan(x.costFen), x.sentBy]),
+  );
+  const total = c.addRow(['合计', '', '', '', '', yuan(r.totals.courierFen), '']);
+  total.font = { bold: true };
+  total.getCell(6).numFmt = YUAN;
+  return toFile(wb, exportFileName('跟单月报', '样品与供货', r.month));
 }

@@ -167,6 +167,12 @@ function Profile({ me }: { me: Me }) {
         <Button data-testid='open-statement' onClick={() => void Taro.navigateTo({ url: '/packageReport/statement/index' })}>
           对账单
         </Button>
+        <Button data-testid='open-samples' onClick={() => void Taro.navigateTo({ url: '/packageSupply/samples/index' })}>
+          样品单
+        </Button>
+        <Button data-testid='open-backorders' onClick={() => void Taro.navigateTo({ url: '/packageSupply/backorders/index' })}>
+          缺货登记
+        </Button>
       </View>
       {isStaff(me) ? (
         <View className='card'>
