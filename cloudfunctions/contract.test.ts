@@ -104,10 +104,33 @@ describe('every action answers its output schema', () => {
     await call('followup', 'placeOrder', { customerId: 'cus_hualian', requestId: reqId(4), lines: cart(), addressId: 'addr_1' }, WANG);
   });
 
+  it('deliveries and order changes', async () => {
+    const more = () => [{ ...cart()[0]!, count: cart()[0]!.count + 1 }];
+    const mine = await call<OrderDetail>('order', 'submit', { requestId: reqId(5), lines: cart(), addressId: 'addr_1' }, HUALIAN);
+    await call('order', 'change', { orderId: mine._id, lines: more(), reason: '多要一件' }, HUALIAN);
+    await call('followup', 'changeOrder', { orderId: mine._id, lines: cart(), reason: '按原数量' }, WANG);
+    await call('followup', 'review', { decision: 'confirm', orderId: mine._id }, WANG);
+    const ready = await call<FollowDetail>('followup', 'advanceNode', { orderId: mine._id, node: 'qc' }, WANG);
+    const line = ready.lines[0]!;
+    const shipped = await call<FollowDetail>(
+      'followup',
+      'ship',
+      { orderId: mine._id, lines: [{ skuId: line.skuId, qty: line.qty }], carrier: '顺丰', trackingNo: 'SF0001' },
+      WANG,
+    );
+    expect(shipped.status).toBe('shipped');
+    expect((await call<OrderDetail>('order', 'receiveDelivery', { orderId: mine._id, no: 1 }, HUALIAN)).status).toBe('delivered');
+  });
+
   it('report', async () => {
     await call('report', 'statementCustomers', {}, HUALIAN);
     await call('report', 'statement', { month: '2026-11' }, HUALIAN);
     await call('report', 'statementXlsx', { month: '2026-11' }, HUALIAN);
+    await call('report', 'receiptForm', { customerId: 'cus_hualian' }, WANG);
+    await call('report', 'recordReceipt', { requestId: reqId(20), customerId: 'cus_hualian', amountFen: 12345, method: 'bank', date: '2026-11-24', reference: 'B1' }, WANG);
+    await call('report', 'confirmStatement', { month: '2026-10' }, HUALIAN);
+    await call('report', 'receiptsReport', { month: '2026-11' }, WANG);
+    await call('report', 'receiptsReport', { month: '2026-11', format: 'xlsx' }, ADMIN);
   });
 
   it('admin', async () => {
@@ -120,6 +143,29 @@ describe('every action answers its output schema', () => {
     const { orderStatus } = await call<{ orderStatus: string }>('subscription', 'templates', {}, HUALIAN);
     await call('subscription', 'consent', { results: { [orderStatus]: 'accept' } }, HUALIAN);
     await call('subscription', 'counts', {}, HUALIAN);
+  });
+
+  it('supply', async () => {
+    const sku = items[0]!;
+    await rt.store.patch('stock', sku.skuId, { onHand: 0, reserved: 0, available: 0, holds: undefined });
+    const bo = await call<{ _id: string }>('supply', 'backOrderCreate', { skuId: sku.skuId, unit: 'piece', count: Math.max(1, sku.moq), addressId: 'addr_1' }, HUALIAN);
+    await call('supply', 'backOrders', { page: 1, pageSize: 5 }, HUALIAN);
+    await call('supply', 'shortfall', {}, WANG);
+    await rt.store.patch('stock', sku.skuId, { onHand: 1000, available: 1000 });
+    await call('supply', 'allocate', { skuId: sku.skuId }, WANG);
+    const bo2 = await call<{ _id: string }>('supply', 'backOrderCreate', { skuId: sku.skuId, unit: 'piece', count: 5000, addressId: 'addr_1' }, HUALIAN);
+    expect(bo2._id).not.toBe(bo._id);
+    await call('supply', 'backOrderCancel', { backOrderId: bo2._id }, HUALIAN);
+    const s = await call<{ _id: string }>('supply', 'sampleRequest', { items: [{ skuId: sku.skuId, qty: 1 }] }, HUALIAN);
+    await call('supply', 'samples', { page: 1, pageSize: 5 }, HUALIAN);
+    await call('supply', 'sampleDetail', { sampleId: s._id }, WANG);
+    await call('supply', 'sampleSend', { sampleId: s._id, company: '顺丰', trackingNo: 'SF0001', costFen: 1500 }, WANG);
+    await call('supply', 'sampleDecide', { sampleId: s._id, approved: true }, HUALIAN);
+    await call('supply', 'sampleOrder', { sampleId: s._id, lines: cart(), addressId: 'addr_1' }, HUALIAN);
+    const c = await call<{ _id: string }>('supply', 'sampleRequest', { customerId: 'cus_hualian', items: [{ skuId: sku.skuId, qty: 1 }] }, WANG);
+    await call('supply', 'sampleCancel', { sampleId: c._id }, HUALIAN);
+    await call('supply', 'report', { month: '2026-11' }, WANG);
+    await call('supply', 'report', { month: '2026-11', format: 'xlsx' }, ADMIN);
   });
 
   it('dispatcher and reservationTimer (run by hand)', async () => {

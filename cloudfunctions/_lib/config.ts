@@ -15,6 +15,8 @@ export interface AppConfig {
   dispatch: { maxAttempts: number; baseBackoffMs: number; leaseMs: number; batchSize: number };
   /** Days without change before an open order counts as stuck. */
   stuckAfterDays: number;
+  /** Default commission (提成) rate in basis points of amounts received (a merchandiser may have its own). */
+  commissionRateBp: number;
 }
 
 function num(value: string | undefined, fallback: number): number {
@@ -36,5 +38,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       batchSize: num(env.DINGHUO_DISPATCH_BATCH, 50),
     },
     stuckAfterDays: num(env.DINGHUO_STUCK_AFTER_DAYS, 3),
+    commissionRateBp: Math.min(10000, Math.round(num(env.DINGHUO_COMMISSION_RATE_BP, 100))),
   };
 }

@@ -17,9 +17,10 @@ import { requireAdmin } from '../_lib/identity';
 import { importRows } from '../_lib/services/importer';
 import { loadMonthlyReport } from '../_lib/services/reports';
 import { monthlyReportXlsx } from '../_lib/services/reportXlsx';
+import { fillWaitingBackOrders } from '../_lib/services/supply';
 
 export const main = defineFunction(Api.admin, {
-  importRows: async (input, { store, caller, now }) => {
+  importRows: async (input, { store, caller, now, config }) => {
     requireAdmin(caller);
     const report = await importRows(store, input.kind, input.rows, {
       dryRun: input.dryRun,
@@ -32,6 +33,8 @@ export const main = defineFunction(Api.admin, {
         report: { ...report, bad: report.bad.slice(0, 200) },
       });
     }
+    // Stock arrived: waiting back-orders (缺货登记) are filled in priority order, each as an order.
+    if (input.kind === 'stock' && !input.dryRun && report.written) await fillWaitingBackOrders(store, now, config);
     return report;
   },
   monthlyReport: async (input, { store, caller, now }) => {

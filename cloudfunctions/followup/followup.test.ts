@@ -230,15 +230,21 @@ describe('with the demo data', () => {
       expect(seen.notification?.jobId).toBe(jobs.find((j) => j.payload.status === 'shipped')!._id);
     });
 
-    it('records payment (回款): completes the order and lowers what the customer owes', async () => {
+    it('回款 follows the receipts: the manual tick is refused, a receipt for the rest completes the order and lowers what the customer owes', async () => {
       await ok(WANG, 'advanceNode', { orderId: H2, node: 'qc' });
       await ok(WANG, 'advanceNode', { orderId: H2, node: 'shipment' });
       await ok(WANG, 'advanceNode', { orderId: H2, node: 'delivery' });
       const owedBefore = (await rt.store.get('accounts', 'cus_hualian'))!.outstandingFen;
-      const paid = await ok<FollowDetail>(WANG, 'advanceNode', { orderId: H2, node: 'payment', note: '银行转账' });
+      const tick = await rt.invoke('followup', { action: 'advanceNode', input: { orderId: H2, node: 'payment', note: '银行转账' } }, WANG);
+      expect(tick).toMatchObject({ ok: false, error: { code: 'PAYMENT_BY_RECEIPT' } });
+      const before = (await rt.store.get('orders', H2))!;
+      const r = await rt.invoke('report', { action: 'recordReceipt', input: { requestId: 'followup-h2-pay', customerId: 'cus_hualian', amountFen: before.totalFen - before.paidFen, method: 'bank', date: '2026-03-05', mode: 'orders', allocations: [{ orderId: H2, amountFen: before.totalFen - before.paidFen }] } }, WANG);
+      expect(r.ok).toBe(true);
+      const paid = await ok<FollowDetail>(WANG, 'detail', { orderId: H2 });
       expect(paid.status).toBe('completed');
       expect(paid.paidFen).toBe(paid.totalFen);
-      expect((await rt.store.get('accounts', 'cus_hualian'))!.outstandingFen).toBe(owedBefore - paid.totalFen);
+      expect(paid.nodes.find((n) => n.key === 'payment')!.actualAt).not.toBeNull();
+      expect((await rt.store.get('accounts', 'cus_hualian'))!.outstandingFen).toBe(owedBefore - (before.totalFen - before.paidFen));
     });
 
     it('records a node without a status without moving it or messaging the customer', async () => {

@@ -3,6 +3,7 @@ import { Api } from '@dinghuo/shared/contract';
 import { defineFunction } from '../_lib/runtime';
 import { requireStaff } from '../_lib/identity';
 import { listCatalog, quoteCart } from '../_lib/services/catalog';
+import { changeOrder, shipOrderDelivery } from '../_lib/services/fulfilment';
 import {
   advanceNode,
   customerView,
@@ -45,5 +46,10 @@ export const main = defineFunction(Api.followup, {
   afterSalesUpdate: async (input, { store, caller, now }) => {
     requireStaff(caller);
     return updateAfterSales(store, caller, input, now);
+  },
+  ship: async (input, { store, caller, now, config }) => followDetail(store, caller, await shipOrderDelivery(store, caller, input, now), now, config),
+  changeOrder: async (input, { store, caller, now, config }) => {
+    requireStaff(caller);
+    return followDetail(store, caller, await changeOrder(store, caller, input, now), now, config);
   },
 });

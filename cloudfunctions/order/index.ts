@@ -15,6 +15,7 @@ import {
   submitOrder,
 } from '../_lib/services/orders';
 import { loadCustomer } from '../_lib/services/pricingData';
+import { changeOrder, receiveOrderDelivery } from '../_lib/services/fulfilment';
 
 export const main = defineFunction(Api.order, {
   submit: async (input, { store, caller, now, config }) => {
@@ -40,6 +41,14 @@ export const main = defineFunction(Api.order, {
     const me = requireCustomer(caller);
     const [order, customer] = await Promise.all([loadOrderFor(store, caller, input.orderId), loadCustomer(store, me.customerId)]);
     return reorderLines(store, customer, order);
+  },
+  receiveDelivery: async (input, { store, caller, now }) => {
+    requireCustomer(caller);
+    return orderDetail(store, caller, await receiveOrderDelivery(store, caller, input, now));
+  },
+  change: async (input, { store, caller, now }) => {
+    requireCustomer(caller);
+    return orderDetail(store, caller, await changeOrder(store, caller, input, now));
   },
   afterSalesCreate: async (input, { store, caller, now }) => {
     requireCustomer(caller);

@@ -47,6 +47,7 @@ const march = () => ({
   orderedFen: F.totalFen + B.totalFen + C.totalFen,
   shippedFen: B.totalFen,
   paidFen: A.totalFen + B.totalFen,
+  onAccountFen: 0,
   openingFen: A.totalFen,
   closingFen: A.totalFen + B.totalFen - (A.totalFen + B.totalFen),
 });

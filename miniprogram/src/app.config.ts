@@ -3,8 +3,9 @@ export default defineAppConfig({
   pages: ['pages/catalog/index', 'pages/cart/index', 'pages/orders/index', 'pages/followup/index', 'pages/me/index'],
   subPackages: [
     { root: 'packageOrder', pages: ['checkout/index', 'detail/index'] },
-    { root: 'packageFollowup', pages: ['list/index', 'detail/index', 'customers/index', 'customer/index', 'place/index', 'aftersales/index'] },
-    { root: 'packageReport', pages: ['statement/index'] },
+    { root: 'packageFollowup', pages: ['list/index', 'detail/index', 'customers/index', 'customer/index', 'place/index', 'aftersales/index', 'receipt/index'] },
+    { root: 'packageReport', pages: ['statement/index', 'receipts/index'] },
+    { root: 'packageSupply', pages: ['shortfall/index', 'samples/index', 'sample/index', 'sku/index', 'backorders/index'] },
   ],
   window: {
     backgroundTextStyle: 'light',

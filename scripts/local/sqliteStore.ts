@@ -56,6 +56,10 @@ const INDEXES: Partial<Record<CollectionName, (string | string[])[]>> = {
   reservations: [['state', 'deadline']],
   consents: ['openid'],
   sentMessages: ['at'],
+  receipts: ['customerId', 'month', 'merchandiserId'],
+  statementConfirmations: ['customerId'],
+  backOrders: ['status', 'skuId', 'customerId', 'merchandiserId', 'createdAt'],
+  samples: ['customerId', 'merchandiserId', 'status', 'requestedAt', 'requestedMonth', 'courier.sentMonth'],
 };
 
 const PATH_RE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/;

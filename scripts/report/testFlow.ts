@@ -1,9 +1,9 @@
 /**
  * Test support for statements and reports: a local runtime with a clock the test moves, two
  * customers imported through the admin function and bound to WeChat users, and orders moved
- * through the real functions (submit, review, nodes, payment, cancel, exceptions).
+ * through the real functions (submit, review, nodes, receipts, cancel, exceptions).
  */
-import type { Order, Result } from '@dinghuo/shared';
+import { businessDate, type Order, type Result } from '@dinghuo/shared';
 import { startTestRuntime, type TestRuntime } from '../local/testing/testRuntime';
 
 export const ADMIN = 'demo-admin';
@@ -64,7 +64,22 @@ export async function startFlow(): Promise<Flow> {
     async advance(orderId, steps, merch = WANG) {
       for (const s of steps) {
         flow.setClock(s.at);
-        await call('followup', 'advanceNode', { orderId, node: s.node }, merch);
+        if (s.node === 'payment') {
+          // 回款 follows the receipts: the rest of the order is received on that day.
+          const o = await flow.order(orderId);
+          n += 1;
+          await call('report', 'recordReceipt', {
+            requestId: `report-flow-rc-${n}`,
+            customerId: o.customerId,
+            amountFen: o.totalFen - o.paidFen,
+            method: 'bank',
+            date: businessDate(Date.parse(s.at)),
+            mode: 'orders',
+            allocations: [{ orderId, amountFen: o.totalFen - o.paidFen }],
+          }, merch);
+        } else {
+          await call('followup', 'advanceNode', { orderId, node: s.node }, merch);
+        }
       }
       return flow.order(orderId);
     },

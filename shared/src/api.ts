@@ -19,6 +19,7 @@ import { FollowupInputs, type FollowupOutputs } from './followupApi';
 import { AdminInputs, ReportInputs, type AdminOutputs, type ReportOutputs } from './reportApi';
 import { SubscriptionInputs, type SubscriptionOutputs } from './subscription';
 import { BackofficeInputs, type BackofficeOutputs } from './backofficeApi';
+import { SupplyInputs, type SupplyOutputs } from './supplyApi';
 import type { DispatchReport, ReservationRelease } from './contract';
 
 const BusinessDateInput = z.string().refine(isBusinessDate, '日期格式应为 YYYY-MM-DD');
@@ -62,12 +63,22 @@ export const ApiInputs = {
       description: z.string().trim().min(1).max(500),
     }),
     afterSalesList: PageInput,
+    /** 确认收货 of one delivery (第 no 批). */
+    receiveDelivery: z.object({ orderId: Id, no: z.number().int().min(1).max(1000) }),
+    /** The customer's change of its own order while still unconfirmed (the merchandiser reviews it). */
+    change: z.object({
+      orderId: Id,
+      lines: CartLinesInput,
+      requestedDate: BusinessDateInput.nullable().optional(),
+      reason: ShortText(100).min(1, '请填写修改原因'),
+    }),
   },
   followup: FollowupInputs,
   admin: AdminInputs,
   report: ReportInputs,
   subscription: SubscriptionInputs,
   backoffice: BackofficeInputs,
+  supply: SupplyInputs,
   /** The outbox dispatcher, run by hand (admin); its timer trigger takes no action. */
   dispatcher: { run: z.object({}) },
   /** The reservation timer, run by hand (admin); its timer trigger takes no action. */
@@ -162,12 +173,15 @@ export interface ApiOutputs {
     reorder: ReorderResult;
     afterSalesCreate: AfterSalesRequest;
     afterSalesList: Page<AfterSalesRequest>;
+    receiveDelivery: OrderDetail;
+    change: OrderDetail;
   };
   followup: FollowupOutputs;
   admin: AdminOutputs;
   report: ReportOutputs;
   subscription: SubscriptionOutputs;
   backoffice: BackofficeOutputs;
+  supply: SupplyOutputs;
   dispatcher: { run: DispatchReport };
   reservationTimer: { run: ReservationRelease };
 }

@@ -22,8 +22,11 @@ import { ImportKind } from './importRows';
 import { Order, CartLineInput } from './order';
 import { OrderStatus } from './orderStatus';
 import { NodeKey } from './progress';
+import { Receipt, ReceiptMethod } from './receipts';
 import { MessageJobStatus } from './subscription';
 import { TODAY_BUCKETS, type TodayBucket } from './labels';
+import { BackOrder } from './supply';
+import { Sample } from './samples';
 
 /**
  * The schema as a ZodType<T>, accepted only when its output is exactly T: T's every field is in
@@ -308,14 +311,101 @@ const Statement = z.object({
       unpaidAtEndFen: nonNegative,
     }),
   ),
+  deliveries: z.array(z.object({ orderId: z.string(), orderNo: z.string(), date: z.string(), amountFen: nonNegative })),
+  receipts: z.array(
+    z.object({
+      receiptId: z.string(),
+      date: z.string(),
+      methodLabel: z.string(),
+      reference: z.string(),
+      amountFen: nonNegative,
+      onAccountFen: nonNegative,
+      orderNos: z.array(z.string()),
+    }),
+  ),
   totals: z.object({
     orderCount: nonNegative,
     orderedFen: nonNegative,
     shippedFen: nonNegative,
     paidFen: nonNegative,
+    onAccountFen: nonNegative,
     openingFen: int,
     closingFen: int,
   }),
+  confirmation: z.object({
+    state: z.enum(['open', 'confirmable', 'confirmed', 'changed']),
+    stateLabel: z.string(),
+    confirmedAt: nonNegative.nullable(),
+    confirmedBy: z.string(),
+    confirmedClosingFen: int.nullable(),
+    note: z.string(),
+  }),
+  generatedAt: nonNegative,
+});
+
+const ReceiptForm = z.object({
+  customer: z.object({ _id: z.string(), code: z.string(), name: z.string(), outstandingFen: int, onAccountFen: int }),
+  openOrders: z.array(
+    z.object({
+      orderId: z.string(),
+      orderNo: z.string(),
+      createdDate: z.string(),
+      status: OrderStatus,
+      statusLabel: z.string(),
+      totalFen: nonNegative,
+      paidFen: nonNegative,
+      unpaidFen: nonNegative,
+      shippedDate: z.string().nullable(),
+    }),
+  ),
+  recent: z.array(Receipt),
+});
+
+const ReceiptsReport = z.object({
+  month: z.string(),
+  period: Period,
+  receipts: z.array(
+    z.object({
+      receiptId: z.string(),
+      date: z.string(),
+      customerCode: z.string(),
+      customerName: z.string(),
+      merchandiserName: z.string(),
+      methodLabel: z.string(),
+      reference: z.string(),
+      amountFen: nonNegative,
+      allocatedFen: nonNegative,
+      onAccountFen: nonNegative,
+      orderNos: z.array(z.string()),
+      recordedBy: z.string(),
+    }),
+  ),
+  byCustomer: z.array(
+    z.object({
+      customerId: z.string(),
+      customerCode: z.string(),
+      customerName: z.string(),
+      merchandiserName: z.string(),
+      count: nonNegative,
+      receivedFen: nonNegative,
+      allocatedFen: nonNegative,
+      onAccountFen: nonNegative,
+    }),
+  ),
+  byMethod: z.array(z.object({ method: ReceiptMethod, methodLabel: z.string(), count: nonNegative, receivedFen: nonNegative })),
+  commissions: z.array(
+    z.object({
+      merchandiserId: z.string(),
+      merchandiserName: z.string(),
+      customerCount: nonNegative,
+      receiptCount: nonNegative,
+      receivedFen: nonNegative,
+      rateBp: nonNegative,
+      rateLabel: z.string(),
+      commissionFen: nonNegative,
+    }),
+  ),
+  totals: z.object({ count: nonNegative, receivedFen: nonNegative, allocatedFen: nonNegative, onAccountFen: nonNegative, commissionFen: nonNegative }),
   generatedAt: nonNegative,
 });
 
@@ -533,6 +623,130 @@ export const ReservationRelease = z.object({
 });
 export type ReservationRelease = z.infer<typeof ReservationRelease>;
 
+// --- supply: scarce stock, back-orders, samples, the supply report --------------------------------
+
+const ShortfallRow = z.object({
+  skuId: z.string(),
+  skuCode: z.string(),
+  name: z.string(),
+  spec: z.string(),
+  baseUnit: z.string(),
+  onHand: int,
+  reserved: int,
+  available: nonNegative,
+  demandQty: nonNegative,
+  shortQty: nonNegative,
+  demands: z.array(
+    z.object({
+      backOrderId: z.string(),
+      customerId: z.string(),
+      customerName: z.string(),
+      priority: nonNegative,
+      keyCustomer: z.boolean(),
+      region: z.string(),
+      unit: OrderUnit,
+      step: int.min(1),
+      qty: nonNegative,
+      requestedAt: nonNegative,
+      suggestedQty: nonNegative,
+      lastError: z.string(),
+    }),
+  ),
+});
+
+const SupplyReport = z.object({
+  month: z.string(),
+  period: Period,
+  byProduct: z.array(
+    z.object({
+      skuId: z.string(),
+      skuCode: z.string(),
+      name: z.string(),
+      spec: z.string(),
+      baseUnit: z.string(),
+      orderedQty: nonNegative,
+      orderedFen: nonNegative,
+      shippedQty: nonNegative,
+      shippedFen: nonNegative,
+    }),
+  ),
+  byBatch: z.array(
+    z.object({
+      batchDate: z.string(),
+      skuId: z.string(),
+      skuCode: z.string(),
+      name: z.string(),
+      spec: z.string(),
+      baseUnit: z.string(),
+      qty: nonNegative,
+      orderCount: nonNegative,
+      orderNos: z.array(z.string()),
+    }),
+  ),
+  keyCustomers: z.array(
+    z.object({
+      region: z.string(),
+      customerId: z.string(),
+      customerCode: z.string(),
+      customerName: z.string(),
+      priority: nonNegative,
+      keyCustomer: z.boolean(),
+      orderCount: nonNegative,
+      orderedFen: nonNegative,
+      shippedFen: nonNegative,
+    }),
+  ),
+  regions: z.array(
+    z.object({ region: z.string(), customerCount: nonNegative, keyCustomerCount: nonNegative, orderedFen: nonNegative, shippedFen: nonNegative }),
+  ),
+  quality: z.array(
+    z.object({
+      source: z.enum(['异常', '售后']),
+      orderNo: z.string(),
+      customerName: z.string(),
+      kindLabel: z.string(),
+      severityLabel: z.string(),
+      description: z.string(),
+      statusLabel: z.string(),
+      at: nonNegative,
+    }),
+  ),
+  samples: z.array(
+    z.object({
+      sampleNo: z.string(),
+      customerName: z.string(),
+      items: z.string(),
+      statusLabel: z.string(),
+      requestedAt: nonNegative,
+      requestedBy: z.string(),
+      courierCompany: z.string(),
+      trackingNo: z.string(),
+      courierFen: nonNegative,
+      decision: z.string(),
+    }),
+  ),
+  courier: z.array(
+    z.object({
+      sentAt: nonNegative,
+      sampleNo: z.string(),
+      customerName: z.string(),
+      company: z.string(),
+      trackingNo: z.string(),
+      costFen: nonNegative,
+      sentBy: z.string(),
+    }),
+  ),
+  totals: z.object({ sampleCount: nonNegative, courierCount: nonNegative, courierFen: nonNegative, qualityCount: nonNegative, batchQty: nonNegative }),
+  generatedAt: nonNegative,
+});
+
+const FillOutcome = z.object({
+  backOrderId: z.string(),
+  qty: nonNegative,
+  orderId: z.string().nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+
 // --- the map -------------------------------------------------------------------------------------
 
 type Out<F extends keyof ApiOutputs, A extends keyof ApiOutputs[F]> = ApiOutputs[F][A];
@@ -556,6 +770,8 @@ export const ApiOutputSchemas = {
     cancel: o('order', 'cancel')(OrderDetail),
     confirmReceipt: o('order', 'confirmReceipt')(OrderDetail),
     reorder: o('order', 'reorder')(ReorderResult),
+    receiveDelivery: o('order', 'receiveDelivery')(OrderDetail),
+    change: o('order', 'change')(OrderDetail),
     afterSalesCreate: o('order', 'afterSalesCreate')(AfterSalesRequest),
     afterSalesList: o('order', 'afterSalesList')(page(AfterSalesRequest)),
   },
@@ -576,6 +792,8 @@ export const ApiOutputSchemas = {
     placeOrder: o('followup', 'placeOrder')(FollowDetail),
     afterSalesList: o('followup', 'afterSalesList')(page(AfterSalesRequest)),
     afterSalesUpdate: o('followup', 'afterSalesUpdate')(AfterSalesRequest),
+    ship: o('followup', 'ship')(FollowDetail),
+    changeOrder: o('followup', 'changeOrder')(FollowDetail),
   },
   admin: {
     importRows: o('admin', 'importRows')(ImportReport),
@@ -585,11 +803,30 @@ export const ApiOutputSchemas = {
     statementCustomers: o('report', 'statementCustomers')(z.array(StatementCustomer)),
     statement: o('report', 'statement')(Statement),
     statementXlsx: o('report', 'statementXlsx')(XlsxFile),
+    recordReceipt: o('report', 'recordReceipt')(Receipt),
+    receiptForm: o('report', 'receiptForm')(ReceiptForm),
+    confirmStatement: o('report', 'confirmStatement')(Statement),
+    receiptsReport: o('report', 'receiptsReport')(z.union([ReceiptsReport, XlsxFile])),
   },
   subscription: {
     templates: o('subscription', 'templates')(z.object({ orderStatus: z.string() })),
     consent: o('subscription', 'consent')(ConsentCounts),
     counts: o('subscription', 'counts')(ConsentCounts),
+  },
+  supply: {
+    shortfall: o('supply', 'shortfall')(z.array(ShortfallRow)),
+    allocate: o('supply', 'allocate')(z.object({ filled: z.array(FillOutcome), shortfall: ShortfallRow })),
+    backOrderCreate: o('supply', 'backOrderCreate')(BackOrder),
+    backOrders: o('supply', 'backOrders')(page(BackOrder)),
+    backOrderCancel: o('supply', 'backOrderCancel')(BackOrder),
+    sampleRequest: o('supply', 'sampleRequest')(Sample),
+    samples: o('supply', 'samples')(page(Sample)),
+    sampleDetail: o('supply', 'sampleDetail')(Sample),
+    sampleSend: o('supply', 'sampleSend')(Sample),
+    sampleDecide: o('supply', 'sampleDecide')(Sample),
+    sampleCancel: o('supply', 'sampleCancel')(Sample),
+    sampleOrder: o('supply', 'sampleOrder')(z.object({ sample: Sample, order: OrderDetail })),
+    report: o('supply', 'report')(z.union([SupplyReport, XlsxFile])),
   },
   dispatcher: {
     run: o('dispatcher', 'run')(DispatchReport),
@@ -655,6 +892,7 @@ export const Api = {
   admin: zip(ApiInputs.admin, ApiOutputSchemas.admin),
   report: zip(ApiInputs.report, ApiOutputSchemas.report),
   subscription: zip(ApiInputs.subscription, ApiOutputSchemas.subscription),
+  supply: zip(ApiInputs.supply, ApiOutputSchemas.supply),
   dispatcher: zip(ApiInputs.dispatcher, ApiOutputSchemas.dispatcher),
   reservationTimer: zip(ApiInputs.reservationTimer, ApiOutputSchemas.reservationTimer),
   backoffice: zip(ApiInputs.backoffice, ApiOutputSchemas.backoffice),

@@ -24,6 +24,10 @@ export const Customer = z.object({
   invitationRevoked: z.boolean().optional(),
   addresses: z.array(Address).default([]),
   active: z.boolean().default(true),
+  /** 客户优先级 0–9 (larger goes first when stock is short; missing = 0). See supply.ts. */
+  priority: z.number().int().min(0).max(9).optional(),
+  /** 区域, for the key-customers-by-region report (missing = 未分区). */
+  region: z.string().max(20).optional(),
 });
 export type Customer = z.infer<typeof Customer>;
 
@@ -38,6 +42,8 @@ export const Account = z.object({
   _id: Id,
   /** Ordered and not yet paid (live orders' totals minus payments). */
   outstandingFen: z.number().int().default(0),
+  /** Received and not allocated to an order (预收), kept by the functions from receipts (increments). */
+  onAccountFen: z.number().int().optional(),
   holds: z.record(z.string(), z.number().int()).optional(),
 });
 export type Account = z.infer<typeof Account>;
@@ -48,6 +54,8 @@ export const Staff = z.object({
   name: z.string().min(1).max(20),
   role: z.enum(['merchandiser', 'admin']),
   phone: z.string().max(20).default(''),
+  /** The merchandiser's commission (提成) in basis points of amounts received; absent: the default. */
+  commissionRateBp: z.number().int().min(0).max(10000).optional(),
 });
 export type Staff = z.infer<typeof Staff>;
 

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { Id, PageInput, type Page } from './ids';
 import { CartLineInput, MAX_ORDER_LINES } from './order';
+import { DeliveryLineInput } from './shipments';
 import { OrderStatus } from './orderStatus';
 import { NodeKey } from './progress';
 import { ExceptionKind, Severity, type OrderException } from './exception';
@@ -83,6 +84,21 @@ export const FollowupInputs = {
   }),
   afterSalesList: PageInput.extend({ status: AfterSalesStatus.optional() }),
   afterSalesUpdate: z.object({ requestId: Id, to: AfterSalesStatus, note: Text(200).default('') }),
+  /** 发货 (one delivery of 分批发货): base units per SKU, 物流公司 and 物流单号. */
+  ship: z.object({
+    orderId: Id,
+    lines: z.array(DeliveryLineInput).min(1).max(MAX_ORDER_LINES),
+    carrier: RequiredText(20),
+    trackingNo: z.string().trim().min(4, '请填写物流单号').max(40).regex(/^[A-Za-z0-9-]+$/, '物流单号只能包含字母、数字和横线'),
+    note: Text(100).default(''),
+  }),
+  /** 改单: the order's new lines (repriced by the server), optionally a new 交期, and why. */
+  changeOrder: z.object({
+    orderId: Id,
+    lines: z.array(CartLineInput).min(1).max(MAX_ORDER_LINES),
+    dueDate: DateInput.optional(),
+    reason: RequiredText(100),
+  }),
 } as const;
 
 /** One order in a merchandiser's list. */
@@ -157,4 +173,6 @@ export interface FollowupOutputs {
   placeOrder: FollowDetail;
   afterSalesList: Page<AfterSalesRequest>;
   afterSalesUpdate: AfterSalesRequest;
+  ship: FollowDetail;
+  changeOrder: FollowDetail;
 }

@@ -412,7 +412,7 @@ export function planCustomers(
     }
     const candidate = {
       ...(existing ?? { _id: importIds.customer(r.code), code: r.code, active: true, creditLimitFen: null }),
-      ...definedOnly({ name: r.name, active: r.active }),
+      ...definedOnly({ name: r.name, active: r.active, priority: r.priority, region: r.region }),
       ...(r.creditLimitFen !== undefined ? { creditLimitFen: r.creditLimitFen } : {}),
       levelId,
       merchandiserId,

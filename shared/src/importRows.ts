@@ -76,6 +76,8 @@ export const IMPORT_COLUMNS: Record<ImportKind, readonly ColumnSpec[]> = {
     col('phone', '电话', ['联系电话', '手机', '手机号', '联系方式', '电话号码']),
     col('address', '地址', ['收货地址', '送货地址', '详细地址']),
     col('active', '启用', ['状态', '是否启用', '有效']),
+    col('priority', '优先级', ['客户优先级', '优先等级', '重要程度']),
+    col('region', '区域', ['地区', '片区', '销售区域', '所属区域']),
   ],
   stock: [
     col('skuCode', '商品编码', ['sku编码', 'sku', '编码', '货号', '商品代码', '存货编码', '物料编码'], true),
@@ -430,6 +432,17 @@ export const CustomerRow = z.object({
     }),
   address: text('地址', 120),
   active: yesNo('启用'),
+  /** 优先级 0–9, larger first when stock is short (supply.ts); undefined: not given. */
+  priority: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (blank(v)) return undefined;
+      const t = v.trim();
+      if (!/^[0-9]$/.test(t)) return issue(ctx, `优先级「${t}」应为 0–9 的整数（越大越优先）`);
+      return Number(t);
+    }),
+  region: text('区域', 20),
 });
 export type CustomerRow = z.output<typeof CustomerRow>;
 

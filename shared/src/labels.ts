@@ -44,7 +44,7 @@ export const TODAY_BUCKET_LABELS: Record<TodayBucket, string> = {
 };
 
 /** What can happen on an order's timeline. */
-export const TIMELINE_EVENTS = ['status', 'node', 'exception', 'expedite', 'note', 'payment', 'after_sales'] as const;
+export const TIMELINE_EVENTS = ['status', 'node', 'exception', 'expedite', 'note', 'payment', 'after_sales', 'shipment', 'change'] as const;
 export type TimelineEvent = (typeof TIMELINE_EVENTS)[number];
 
 export const TIMELINE_EVENT_LABELS: Record<TimelineEvent, string> = {
@@ -55,6 +55,8 @@ export const TIMELINE_EVENT_LABELS: Record<TimelineEvent, string> = {
   note: '备注',
   payment: '回款',
   after_sales: '售后',
+  shipment: '发货',
+  change: '改单',
 };
 
 /** A timeline entry's headline: the new status for a status change, else the kind of event. */

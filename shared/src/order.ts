@@ -5,6 +5,7 @@ import { OrderUnit } from './catalog';
 import { OrderStatus } from './orderStatus';
 import { Fen } from './money';
 import { ProgressNode } from './progress';
+import { Shipment } from './shipments';
 
 export const OrderLine = z.object({
   skuId: Id,
@@ -66,6 +67,8 @@ export const Order = z.object({
     /** Unconfirmed orders' reservations are released by a timer after this instant. */
     expiresAt: Timestamp,
   }),
+  /** Deliveries (分批发货), in shipping order; absent on orders written before deliveries existed. */
+  shipments: z.array(Shipment).optional(),
   openExceptions: z.number().int().min(0).default(0),
   expediteCount: z.number().int().min(0).default(0),
   /** Last subscription-message outcome, shown to the merchandiser. */

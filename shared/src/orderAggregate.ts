@@ -19,10 +19,11 @@ import { DomainError } from './errors';
 import { EXCEPTION_KIND_LABELS, type ExceptionKind, type OrderException, type Severity } from './exception';
 import { canMoveAfterSales, checkNodeAdvance, nodeActualAt, reviewPlan } from './followup';
 import { SYSTEM_ACTOR, type Actor, type Role } from './ids';
-import type { Order, TimelineEntry } from './order';
+import type { Order, OrderLine, TimelineEntry } from './order';
 import { checkTransition, OPEN_STATUSES, type OrderStatus, type Transition } from './orderStatus';
 import type { PricedLine } from './pricing';
 import { emptyNodes, NODE_LABELS, type NodeKey, type ProgressNode } from './progress';
+import { shipmentsOf, unshippedLines } from './shipments';
 import type { MessageJob } from './subscription';
 import { businessDate, businessMonth, type BusinessDate } from './time';
 
@@ -43,6 +44,8 @@ export interface StockEffect {
 export interface AccountEffect {
   customerId: string;
   outstandingDelta: number;
+  /** The customer's money on account (预收, a receipt's unallocated part); absent: no change. */
+  onAccountDelta?: number;
 }
 
 /** An exception record written with the change: a new one, or one resolved (its resolution fields written). */
@@ -77,7 +80,7 @@ export interface OrderChange {
 
 const NO_EFFECTS: Omit<OrderEffects, 'timeline'> = { stock: [], account: null, messageJob: null, exception: null, afterSales: null };
 
-function changeOf(order: Order, next: Order, effects: Partial<Omit<OrderEffects, 'timeline'>> = {}): OrderChange {
+export function changeOf(order: Order, next: Order, effects: Partial<Omit<OrderEffects, 'timeline'>> = {}): OrderChange {
   const changes: Record<string, unknown> = {};
   for (const key of Object.keys(next) as (keyof Order)[]) {
     if (next[key] !== order[key]) changes[key] = next[key];
@@ -89,32 +92,32 @@ function changeOf(order: Order, next: Order, effects: Partial<Omit<OrderEffects,
   };
 }
 
-function entry(at: number, event: TimelineEntry['event'], by: Actor, note: string, status?: OrderStatus): TimelineEntry {
+export function entry(at: number, event: TimelineEntry['event'], by: Actor, note: string, status?: OrderStatus): TimelineEntry {
   const e: TimelineEntry = { at, event, by, note: note.slice(0, 200) };
   if (status) e.status = status;
   return e;
 }
 
-function withNode(order: Order, key: NodeKey, edit: (n: ProgressNode) => ProgressNode): ProgressNode[] {
+export function withNode(order: Order, key: NodeKey, edit: (n: ProgressNode) => ProgressNode): ProgressNode[] {
   return order.nodes.map((n) => (n.key === key ? edit(n) : n));
 }
 
-function requireStaffActor(actor: Actor): 'merchandiser' | 'admin' {
+export function requireStaffActor(actor: Actor): 'merchandiser' | 'admin' {
   if (actor.role !== 'merchandiser' && actor.role !== 'admin') throw new DomainError('FORBIDDEN');
   return actor.role;
 }
 
 // --- stock arithmetic -----------------------------------------------------------------------
 
-function stockEffects(order: Pick<Order, 'lines'>, per: (qty: number) => Omit<StockEffect, 'skuId'>): StockEffect[] {
+export function stockEffects(order: { lines: readonly { skuId: string; qty: number }[] }, per: (qty: number) => Omit<StockEffect, 'skuId'>): StockEffect[] {
   return [...quantitiesBySku(order.lines)].map(([skuId, qty]) => ({ skuId, ...per(qty) }));
 }
 
-const reserve = (qty: number) => ({ reservedDelta: qty, onHandDelta: 0, requireAvailable: qty, requireOnHand: 0 });
-const release = (qty: number) => ({ reservedDelta: -qty, onHandDelta: 0, requireAvailable: 0, requireOnHand: 0 });
-const consumeHeld = (qty: number) => ({ reservedDelta: -qty, onHandDelta: -qty, requireAvailable: 0, requireOnHand: qty });
+export const reserve = (qty: number) => ({ reservedDelta: qty, onHandDelta: 0, requireAvailable: qty, requireOnHand: 0 });
+export const release = (qty: number) => ({ reservedDelta: -qty, onHandDelta: 0, requireAvailable: 0, requireOnHand: 0 });
+export const consumeHeld = (qty: number) => ({ reservedDelta: -qty, onHandDelta: -qty, requireAvailable: 0, requireOnHand: qty });
 /** Shipping an order whose reservation was released: the goods must still be available. */
-const consumeUnheld = (qty: number) => ({ reservedDelta: 0, onHandDelta: -qty, requireAvailable: qty, requireOnHand: 0 });
+export const consumeUnheld = (qty: number) => ({ reservedDelta: 0, onHandDelta: -qty, requireAvailable: qty, requireOnHand: 0 });
 
 // --- the customer's message ---------------------------------------------------------------------
 
@@ -159,6 +162,25 @@ export interface NewOrderInput {
   reservationHours: number;
 }
 
+/** An order line from a SKU and its server price (submit and 改单). */
+export function toOrderLine(sku: Sku, priced: PricedLine): OrderLine {
+  return {
+    skuId: sku._id,
+    skuCode: sku.code,
+    name: sku.name,
+    spec: sku.spec,
+    unit: priced.unit,
+    count: priced.count,
+    qty: priced.qty,
+    baseUnit: sku.baseUnit,
+    caseUnit: sku.caseUnit,
+    caseSize: sku.caseSize,
+    unitPriceFen: priced.unitPriceFen,
+    amountFen: priced.amountFen,
+    priceSource: priced.source,
+  };
+}
+
 /**
  * A new submitted order (with snapshots of prices, customer and merchandiser, the 接单 node done)
  * and what submitting it does: reserve every line (all must be available) and add the total to
@@ -179,21 +201,7 @@ export function newOrder(input: NewOrderInput, now: number): { order: Order; eff
     merchandiser: { name: input.merchandiserName },
     placedBy,
     status: 'submitted',
-    lines: input.lines.map(({ sku, priced }) => ({
-      skuId: sku._id,
-      skuCode: sku.code,
-      name: sku.name,
-      spec: sku.spec,
-      unit: priced.unit,
-      count: priced.count,
-      qty: priced.qty,
-      baseUnit: sku.baseUnit,
-      caseUnit: sku.caseUnit,
-      caseSize: sku.caseSize,
-      unitPriceFen: priced.unitPriceFen,
-      amountFen: priced.amountFen,
-      priceSource: priced.source,
-    })),
+    lines: input.lines.map(({ sku, priced }) => toOrderLine(sku, priced)),
     totalFen: input.totalFen,
     paidFen: 0,
     address: { contact: input.address.contact, phone: input.address.phone, address: input.address.address },
@@ -204,6 +212,7 @@ export function newOrder(input: NewOrderInput, now: number): { order: Order; eff
     nodes: emptyNodes().map((n) => (n.key === 'intake' ? { ...n, actualAt: now, by: placedBy } : n)),
     timeline,
     reservation: { state: 'held', expiresAt: now + input.reservationHours * 3600_000 },
+    shipments: [],
     openExceptions: 0,
     expediteCount: 0,
     notification: null,
@@ -237,7 +246,7 @@ export function requireTransition(order: Pick<Order, 'status' | 'madeToOrder'>, 
   throw new DomainError('ILLEGAL_TRANSITION');
 }
 
-interface StatusChangeOptions {
+export interface StatusChangeOptions {
   note: string;
   /** Changes to the order made with the status change (due date, nodes, payment...). */
   edit?: (order: Order) => Order;
@@ -251,7 +260,7 @@ interface StatusChangeOptions {
  * customer's outstanding amount, the timeline gets a status entry, and — unless the customer made
  * the change itself — the customer's message job is written and the order's notification set.
  */
-function statusChange(order: Order, actor: Actor, to: OrderStatus, now: number, opts: StatusChangeOptions): OrderChange {
+export function statusChange(order: Order, actor: Actor, to: OrderStatus, now: number, opts: StatusChangeOptions): OrderChange {
   const t = requireTransition(order, to, actor);
   let reservation = order.reservation;
   let stock: StockEffect[] = [];
@@ -259,7 +268,8 @@ function statusChange(order: Order, actor: Actor, to: OrderStatus, now: number, 
     stock = stockEffects(order, release);
     reservation = { ...reservation, state: 'released' };
   } else if (t.reservation === 'consume') {
-    stock = stockEffects(order, reservation.state === 'held' ? consumeHeld : consumeUnheld);
+    // what earlier deliveries (分批发货) shipped was consumed with them
+    stock = stockEffects({ lines: unshippedLines(order) }, reservation.state === 'held' ? consumeHeld : consumeUnheld);
     reservation = { ...reservation, state: 'consumed' };
   } else if (t.to === 'confirmed' && reservation.state === 'released') {
     stock = stockEffects(order, reserve);
@@ -337,11 +347,17 @@ export function cancelOrder(order: Order, actor: Actor, reason: string, now: num
   return statusChange(order, actor, 'cancelled', now, { note: reason || (actor.role === 'customer' ? '客户取消订单' : '订单已取消') });
 }
 
-/** 确认收货: shipped → delivered, and the 签收 node done if it was not yet. */
+/** 确认收货: shipped → delivered, every delivery not yet received marked received, and the 签收 node done if it was not yet. */
 export function receiveOrder(order: Order, actor: Actor, now: number): OrderChange {
+  const shipments = shipmentsOf(order);
+  const receivedAll = shipments.map((s) => (s.receivedAt === null ? { ...s, receivedAt: now, receivedBy: actor } : s));
   return statusChange(order, actor, 'delivered', now, {
     note: actor.role === 'customer' ? '客户确认收货' : '已签收',
-    edit: (o) => ({ ...o, nodes: withNode(o, 'delivery', (n) => (n.actualAt === null ? { ...n, actualAt: now, by: actor } : n)) }),
+    edit: (o) => ({
+      ...o,
+      ...(shipments.length > 0 ? { shipments: receivedAll } : {}),
+      nodes: withNode(o, 'delivery', (n) => (n.actualAt === null ? { ...n, actualAt: now, by: actor } : n)),
+    }),
   });
 }
 
@@ -368,6 +384,9 @@ export function recordOrderNode(order: Order, actor: Actor, input: NodeInput, no
   const label = NODE_LABELS[input.node];
   const note = input.note ? `${label}：${input.note}` : `${label}完成`;
   const isPayment = input.node === 'payment';
+  // 回款 follows the receipts: the node can only be ticked for an order paid in full (a prepaid
+  // order once delivered); receivePayment records it when a receipt pays the rest.
+  if (isPayment && order.paidFen < order.totalFen) throw new DomainError('PAYMENT_BY_RECEIPT');
   const unpaid = Math.max(0, order.totalFen - order.paidFen);
   const account = isPayment && unpaid > 0 ? { customerId: order.customerId, outstandingDelta: -unpaid } : null;
   const edit = (o: Order): Order => ({
@@ -378,6 +397,45 @@ export function recordOrderNode(order: Order, actor: Actor, input: NodeInput, no
   if (to) return statusChange(order, actor, to, now, { note, edit, account });
   const next = edit({ ...order, updatedAt: now, lastChangeAt: now, timeline: [...order.timeline, entry(now, 'node', actor, note)] });
   return changeOf(order, next, { account });
+}
+
+export interface PaymentInput {
+  receiptId: string;
+  amountFen: number;
+  /** When the money came in (the receipt's date). */
+  receivedAt: number;
+  /** '银行转账 流水号 123' — how the timeline names the receipt. */
+  label: string;
+}
+
+/**
+ * A receipt's share paid to the order (staff only): paidFen grows by it and it leaves the
+ * customer's outstanding amount. When it pays the order in full and the order is delivered, the
+ * 回款 node is recorded at the receipt's date and the order completes; a prepaid order keeps its
+ * node until delivery, when the merchandiser may tick it.
+ */
+export function receivePayment(order: Order, actor: Actor, input: PaymentInput, now: number): OrderChange {
+  requireStaffActor(actor);
+  if (order.status === 'cancelled' || order.status === 'rejected') throw new DomainError('ILLEGAL_TRANSITION');
+  const unpaid = order.totalFen - order.paidFen;
+  if (!Number.isInteger(input.amountFen) || input.amountFen <= 0) throw new DomainError('VALIDATION_FAILED', '分配金额必须大于 0');
+  if (input.amountFen > unpaid) throw new DomainError('ALLOCATION_EXCEEDS_UNPAID', undefined, { orderId: order._id, unpaidFen: unpaid });
+  const paidFen = order.paidFen + input.amountFen;
+  const full = paidFen === order.totalFen;
+  const note = `收款 ${(input.amountFen / 100).toFixed(2)} 元（${input.label}），${full ? '已付清' : `累计已付 ${(paidFen / 100).toFixed(2)} 元`}`;
+  const account: AccountEffect = { customerId: order.customerId, outstandingDelta: -input.amountFen };
+  const paid: Order = { ...order, paidFen, updatedAt: now, lastChangeAt: now, timeline: [...order.timeline, entry(now, 'payment', actor, note)] };
+  const paymentNode = order.nodes.find((n) => n.key === 'payment');
+  if (full && paymentNode && paymentNode.actualAt === null && order.status === 'delivered') {
+    const edit = (o: Order): Order => ({
+      ...o,
+      paidFen,
+      nodes: withNode(o, 'payment', (n) => ({ ...n, actualAt: Math.min(input.receivedAt, now), by: actor, note: input.label.slice(0, 200) })),
+    });
+    const moved = statusChange(paid, actor, 'completed', now, { note: '回款完成', edit, account });
+    return changeOf(order, moved.order, moved.effects);
+  }
+  return changeOf(order, paid, { account });
 }
 
 // --- exceptions and expediting --------------------------------------------------------------------

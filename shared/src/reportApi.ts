@@ -8,6 +8,9 @@ import { Id } from './ids';
 import { ImportKind, SheetRow } from './importRows';
 import type { ImportReport } from './importPlan';
 import { MonthInput, type MonthlyReport, type Statement } from './statement';
+import { RecordReceiptInput, type Receipt } from './receipts';
+import type { ReceiptsReport } from './receiptsReport';
+import type { OrderStatus } from './orderStatus';
 
 /** Rows the admin function applies in one call (the CLI sends a file in chunks of these). */
 export const MAX_IMPORT_CHUNK = 1000;
@@ -32,7 +35,35 @@ export const ReportInputs = {
   /** customerId is for staff; a customer always gets its own statement. */
   statement: z.object({ month: MonthInput, customerId: Id.optional() }),
   statementXlsx: z.object({ month: MonthInput, customerId: Id.optional() }),
+  /** 收款 (staff, for a customer of theirs; admin: any). Idempotent by requestId. */
+  recordReceipt: RecordReceiptInput,
+  /** What the receipt form needs: the customer's balances, unpaid orders and recent receipts. */
+  receiptForm: z.object({ customerId: Id }),
+  /** 对账确认: the customer confirms its own statement of a month that has ended. */
+  confirmStatement: z.object({ month: MonthInput, note: z.string().trim().max(200).default('') }),
+  /** 货款回笼 and 提成 for a month (staff: a merchandiser sees its own; an admin all). */
+  receiptsReport: z.object({ month: MonthInput, format: z.enum(['data', 'xlsx']).default('data') }),
 } as const;
+
+/** An order the receipt form offers to allocate to. */
+export interface PayableOrderRow {
+  orderId: string;
+  orderNo: string;
+  createdDate: string;
+  status: OrderStatus;
+  statusLabel: string;
+  totalFen: number;
+  paidFen: number;
+  unpaidFen: number;
+  shippedDate: string | null;
+}
+
+export interface ReceiptForm {
+  customer: { _id: string; code: string; name: string; outstandingFen: number; onAccountFen: number };
+  /** Unpaid orders in the order auto allocation pays them. */
+  openOrders: PayableOrderRow[];
+  recent: Receipt[];
+}
 
 /** A generated spreadsheet, returned inline (works the same on Cloudbase and locally). */
 export interface XlsxFile {
@@ -57,4 +88,8 @@ export interface ReportOutputs {
   statementCustomers: StatementCustomer[];
   statement: Statement;
   statementXlsx: XlsxFile;
+  recordReceipt: Receipt;
+  receiptForm: ReceiptForm;
+  confirmStatement: Statement;
+  receiptsReport: ReceiptsReport | XlsxFile;
 }

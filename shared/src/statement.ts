@@ -7,6 +7,10 @@
  *   opening  = Σ shipped before the month − Σ paid before the month
  *   closing  = opening + shipped in the month − paid in the month
  * Cancelled and rejected orders never enter a statement.
+ *
+ * Payments are the customer's receipts (receipts.ts), each counted on its date whether allocated
+ * to orders or kept on account; an order paid before receipts existed (paidFen beyond what
+ * receipts allocated to it) counts that rest on its 回款 date, as before.
  */
 import { z } from 'zod';
 import type { Order } from './order';
@@ -14,6 +18,7 @@ import type { OrderException } from './exception';
 import { EXCEPTION_KIND_LABELS, SEVERITY_LABELS } from './exception';
 import { ORDER_STATUS_LABELS, type OrderStatus } from './orderStatus';
 import { addDays, businessDate, startOfBusinessDate } from './time';
+import { CONFIRMATION_STATE_LABELS, confirmationState, RECEIPT_METHOD_LABELS, type ConfirmationState, type Receipt, type StatementConfirmation } from './receipts';
 
 export const MonthInput = z
   .string()
@@ -97,9 +102,41 @@ export interface StatementTotals {
   orderCount: number;
   orderedFen: number;
   shippedFen: number;
+  /** Received in the month: receipts (allocated or on account) and payments before receipts. */
   paidFen: number;
+  /** Of the month's receipts, the part kept on account (预收). */
+  onAccountFen: number;
   openingFen: number;
   closingFen: number;
+}
+
+/** A shipment in the month (发货), as the statement lists it. */
+export interface StatementDelivery {
+  orderId: string;
+  orderNo: string;
+  date: string;
+  amountFen: number;
+}
+
+/** A receipt in the month (收款). */
+export interface StatementReceipt {
+  receiptId: string;
+  date: string;
+  methodLabel: string;
+  reference: string;
+  amountFen: number;
+  onAccountFen: number;
+  orderNos: string[];
+}
+
+export interface StatementConfirmationView {
+  state: ConfirmationState;
+  stateLabel: string;
+  /** The confirmation on record, if any. */
+  confirmedAt: number | null;
+  confirmedBy: string;
+  confirmedClosingFen: number | null;
+  note: string;
 }
 
 export interface Statement {
@@ -108,13 +145,17 @@ export interface Statement {
   customer: { _id: string; code: string; name: string };
   merchandiserName: string;
   lines: StatementLine[];
+  deliveries: StatementDelivery[];
+  receipts: StatementReceipt[];
   totals: StatementTotals;
+  confirmation: StatementConfirmationView;
   generatedAt: number;
 }
 
 /**
- * A customer's statement for a month from all the customer's orders (any month): the lines are
- * the orders placed, shipped or paid in the month, and those still unpaid at its end.
+ * A customer's statement for a month from all the customer's orders (any month) and receipts
+ * (any date): the lines are the orders placed, shipped or paid in the month, and those still
+ * unpaid at its end; the deliveries and receipts are the month's; the balances are as above.
  */
 export function buildStatement(
   customer: { _id: string; code: string; name: string },
@@ -122,29 +163,59 @@ export function buildStatement(
   month: string,
   orders: readonly Order[],
   now: number,
+  receipts: readonly Receipt[] = [],
+  confirmation: StatementConfirmation | null = null,
 ): Statement {
   const b = monthBounds(month);
-  const totals: StatementTotals = { orderCount: 0, orderedFen: 0, shippedFen: 0, paidFen: 0, openingFen: 0, closingFen: 0 };
+  const totals: StatementTotals = { orderCount: 0, orderedFen: 0, shippedFen: 0, paidFen: 0, onAccountFen: 0, openingFen: 0, closingFen: 0 };
   const lines: StatementLine[] = [];
+  const deliveries: StatementDelivery[] = [];
+  const mine = receipts.filter((r) => r.customerId === customer._id);
+  /** Each order's payments from receipts: [instant, fen]. */
+  const paymentsOf = new Map<string, [number, number][]>();
+  for (const r of mine) {
+    if (r.receivedAt < b.start) totals.openingFen -= r.amountFen;
+    else if (r.receivedAt < b.end) {
+      totals.paidFen += r.amountFen;
+      totals.onAccountFen += r.onAccountFen;
+    }
+    for (const a of r.allocations) {
+      const list = paymentsOf.get(a.orderId) ?? [];
+      list.push([r.receivedAt, a.amountFen]);
+      paymentsOf.set(a.orderId, list);
+    }
+  }
   for (const o of orders) {
     if (o.customerId !== customer._id || !isCountedOrder(o)) continue;
     const shipped = shippedAt(o);
-    const paid = paidAt(o);
+    const payments = [...(paymentsOf.get(o._id) ?? [])];
+    // Paid before receipts existed: the rest of paidFen, on the 回款 date.
+    const legacy = o.paidFen - payments.reduce((n, [, fen]) => n + fen, 0);
+    const legacyAt = legacy > 0 ? paidAt(o) : null;
+    if (legacyAt !== null) {
+      payments.push([legacyAt, legacy]);
+      if (legacyAt < b.start) totals.openingFen -= legacy;
+      else if (legacyAt < b.end) totals.paidFen += legacy;
+    }
     if (before(shipped, b.start)) totals.openingFen += o.totalFen;
-    if (before(paid, b.start)) totals.openingFen -= o.paidFen;
 
     const placedIn = o.createdAt >= b.start && o.createdAt < b.end;
     const shippedIn = within(shipped, b);
-    const paidIn = within(paid, b);
+    const paidInMonth = payments.filter(([at]) => at >= b.start && at < b.end).reduce((n, [, fen]) => n + fen, 0);
+    const paidByEnd = payments.filter(([at]) => at < b.end);
+    const paidByEndFen = paidByEnd.reduce((n, [, fen]) => n + fen, 0);
+    const lastPaid = paidByEnd.reduce<number | null>((m, [at]) => (m === null || at > m ? at : m), null);
     if (placedIn) {
       totals.orderCount += 1;
       totals.orderedFen += o.totalFen;
     }
-    if (shippedIn) totals.shippedFen += o.totalFen;
-    if (paidIn) totals.paidFen += o.paidFen;
-    const unpaidAtEnd = before(shipped, b.end) ? o.totalFen - (before(paid, b.end) ? o.paidFen : 0) : 0;
+    if (shippedIn) {
+      totals.shippedFen += o.totalFen;
+      deliveries.push({ orderId: o._id, orderNo: o.orderNo, date: businessDate(shipped), amountFen: o.totalFen });
+    }
+    const unpaidAtEnd = before(shipped, b.end) ? Math.max(0, o.totalFen - paidByEndFen) : 0;
     const createdBefore = o.createdAt < b.end;
-    if (!(placedIn || shippedIn || paidIn || (createdBefore && unpaidAtEnd > 0))) continue;
+    if (!(placedIn || shippedIn || paidInMonth > 0 || (createdBefore && unpaidAtEnd > 0))) continue;
     lines.push({
       orderId: o._id,
       orderNo: o.orderNo,
@@ -153,21 +224,45 @@ export function buildStatement(
       statusLabel: ORDER_STATUS_LABELS[o.status],
       totalFen: o.totalFen,
       shippedDate: shipped !== null && shipped < b.end ? businessDate(shipped) : null,
-      paidDate: paid !== null && paid < b.end ? businessDate(paid) : null,
+      paidDate: lastPaid !== null ? businessDate(lastPaid) : null,
       shippedInMonthFen: shippedIn ? o.totalFen : 0,
-      paidInMonthFen: paidIn ? o.paidFen : 0,
+      paidInMonthFen: paidInMonth,
       unpaidAtEndFen: unpaidAtEnd,
     });
   }
   totals.closingFen = totals.openingFen + totals.shippedFen - totals.paidFen;
   lines.sort((x, y) => (x.createdDate === y.createdDate ? (x.orderNo < y.orderNo ? -1 : 1) : x.createdDate < y.createdDate ? -1 : 1));
+  deliveries.sort((x, y) => (x.date === y.date ? (x.orderNo < y.orderNo ? -1 : 1) : x.date < y.date ? -1 : 1));
+  const monthReceipts: StatementReceipt[] = mine
+    .filter((r) => r.receivedAt >= b.start && r.receivedAt < b.end)
+    .sort((x, y) => x.receivedAt - y.receivedAt || x.at - y.at)
+    .map((r) => ({
+      receiptId: r._id,
+      date: r.date,
+      methodLabel: RECEIPT_METHOD_LABELS[r.method],
+      reference: r.reference,
+      amountFen: r.amountFen,
+      onAccountFen: r.onAccountFen,
+      orderNos: r.allocations.map((a) => a.orderNo),
+    }));
+  const state = confirmationState(b.end, totals.closingFen, confirmation && confirmation.month === month ? confirmation : null, now);
   return {
     month,
     period: { firstDate: b.firstDate, lastDate: b.lastDate },
     customer: { _id: customer._id, code: customer.code, name: customer.name },
     merchandiserName,
     lines,
+    deliveries,
+    receipts: monthReceipts,
     totals,
+    confirmation: {
+      state,
+      stateLabel: CONFIRMATION_STATE_LABELS[state],
+      confirmedAt: confirmation?.at ?? null,
+      confirmedBy: confirmation?.by.name ?? '',
+      confirmedClosingFen: confirmation?.closingFen ?? null,
+      note: confirmation?.note ?? '',
+    },
     generatedAt: now,
   };
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {
+  receivePayment,
   buildOrderStatusMessage,
   cancelOrder,
   checkTransition,
@@ -306,12 +307,41 @@ describe('recordOrderNode (跟单节点) and payment', () => {
     expect(ship.effects.messageJob?.payload.status).toBe('shipped');
   });
 
-  it('回款 pays the order: paidFen = totalFen, the unpaid rest leaves the account, delivered → completed', () => {
-    const c = recordOrderNode(orderIn('delivered'), ADMIN, node('payment'), at);
+  it('回款 is not a manual tick: refused while the order is unpaid, allowed for a prepaid order once delivered', () => {
+    expect(codeOf(() => recordOrderNode(orderIn('delivered'), ADMIN, node('payment'), at))).toBe('PAYMENT_BY_RECEIPT');
+    const prepaid = { ...orderIn('delivered'), paidFen: 9600 };
+    const c = recordOrderNode(prepaid, ADMIN, node('payment'), at);
     expect(c.order.status).toBe('completed');
-    expect(c.order.paidFen).toBe(9600);
-    expect(c.effects.account).toEqual({ customerId: 'cus_1', outstandingDelta: -9600 });
-    expect(c.effects.stock).toEqual([]);
+    expect(c.effects.account).toBeNull();
+  });
+
+  it('a receipt pays part of the order: paidFen grows, the part leaves the account, the status stays', () => {
+    const pay = (o: Order, amountFen: number, receivedAt = at - 2 * HOUR) => receivePayment(o, MERCH, { receiptId: 'rc_1', amountFen, receivedAt, label: '银行转账 B001' }, at);
+    const part = pay(orderIn('delivered'), 4000);
+    expect(part.order.paidFen).toBe(4000);
+    expect(part.order.status).toBe('delivered');
+    expect(part.changes).toEqual({ paidFen: 4000, updatedAt: at, lastChangeAt: at, timeline: part.order.timeline });
+    expect(part.effects.account).toEqual({ customerId: 'cus_1', outstandingDelta: -4000 });
+    expect(part.effects.timeline).toEqual([{ at, event: 'payment', by: MERCH, note: '收款 40.00 元（银行转账 B001），累计已付 40.00 元' }]);
+    expect(part.order.nodes.find((n) => n.key === 'payment')!.actualAt).toBeNull();
+    // The rest: paid in full → the 回款 node at the receipt's date, delivered → completed, the customer told.
+    const rest = pay(part.order, 5600);
+    expect(rest.order.paidFen).toBe(9600);
+    expect(rest.order.status).toBe('completed');
+    expect(rest.order.nodes.find((n) => n.key === 'payment')).toMatchObject({ actualAt: at - 2 * HOUR, by: MERCH });
+    expect(rest.effects.account).toEqual({ customerId: 'cus_1', outstandingDelta: -5600 });
+    expect(rest.effects.timeline.map((e) => e.event)).toEqual(['payment', 'status']);
+    expect(rest.effects.messageJob?.payload.status).toBe('completed');
+    expect(rest.effects.stock).toEqual([]);
+    // Paid in full before delivery: paid, but the order stays where it is and the node open.
+    const prepaid = pay(orderIn('shipped'), 9600);
+    expect(prepaid.order).toMatchObject({ paidFen: 9600, status: 'shipped' });
+    expect(prepaid.order.nodes.find((n) => n.key === 'payment')!.actualAt).toBeNull();
+    // More than is owed, nothing, a cancelled order, a customer: refused.
+    expect(codeOf(() => pay(part.order, 5601))).toBe('ALLOCATION_EXCEEDS_UNPAID');
+    expect(codeOf(() => pay(orderIn('delivered'), 0))).toBe('VALIDATION_FAILED');
+    expect(codeOf(() => pay(orderIn('cancelled'), 100))).toBe('ILLEGAL_TRANSITION');
+    expect(codeOf(() => receivePayment(orderIn('delivered'), CUSTOMER, { receiptId: 'r', amountFen: 1, receivedAt: at, label: '' }, at))).toBe('FORBIDDEN');
   });
 
   it('uses noon of an earlier date and refuses a future one', () => {

@@ -86,7 +86,7 @@ describe('a customer statement', () => {
     const c = order('2026-11-06T02:00:00Z', 700);
     const d = order('2026-11-07T02:00:00Z', 900, { status: 'cancelled' });
     const s = buildStatement(CUS, '王敏', '2026-11', [a, b, c, d], 0);
-    expect(s.totals).toEqual({ orderCount: 2, orderedFen: 3700, shippedFen: 3000, paidFen: 5000, openingFen: 5000, closingFen: 3000 });
+    expect(s.totals).toEqual({ orderCount: 2, orderedFen: 3700, shippedFen: 3000, paidFen: 5000, onAccountFen: 0, openingFen: 5000, closingFen: 3000 });
     const byId = new Map(s.lines.map((l) => [l.orderId, l]));
     expect(byId.get(a._id)).toMatchObject({ shippedInMonthFen: 0, paidInMonthFen: 5000, unpaidAtEndFen: 0, shippedDate: '2026-10-25', paidDate: '2026-11-10' });
     expect(byId.get(b._id)).toMatchObject({ shippedInMonthFen: 3000, unpaidAtEndFen: 3000 });

@@ -15,6 +15,7 @@
 import type {
   Account,
   AfterSalesRequest,
+  BackOrder,
   Category,
   Customer,
   CustomerLevel,
@@ -22,9 +23,12 @@ import type {
   Order,
   OrderException,
   PriceEntry,
+  Receipt,
+  StatementConfirmation,
   PriceList,
   Product,
   ReservationIntent,
+  Sample,
   Sku,
   Staff,
   Stock,
@@ -91,12 +95,16 @@ export interface Collections {
   importRuns: ImportRun;
   operatorCalls: OperatorCall;
   stockMovements: StockMovement;
+  receipts: Receipt;
+  statementConfirmations: StatementConfirmation;
+  backOrders: BackOrder;
+  samples: Sample;
 }
 export type CollectionName = keyof Collections;
 export const COLLECTION_NAMES: readonly CollectionName[] = [
   'users', 'staff', 'customers', 'levels', 'categories', 'products', 'skus', 'priceLists', 'prices',
   'stock', 'accounts', 'reservations', 'orders', 'exceptions', 'afterSales', 'consents', 'messageJobs', 'sentMessages', 'importRuns',
-  'operatorCalls', 'stockMovements',
+  'operatorCalls', 'stockMovements', 'receipts', 'statementConfirmations', 'backOrders', 'samples',
 ];
 
 export type Scalar = string | number | boolean | null;

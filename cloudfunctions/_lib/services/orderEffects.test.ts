@@ -7,6 +7,7 @@
  * own document) drops by the unpaid amount and the order's booking hold goes.
  */
 import {
+  receivePayment,
   cancelOrder,
   confirmOrder,
   DomainError,
@@ -119,10 +120,10 @@ it('ship: consumes on hand and reserved, and writes the customer message job wit
   expect(job.payload).toMatchObject({ status: 'shipped', note: '顺丰', orderNo: 'DH2603020001' });
   expect(await store.count('messageJobs', {})).toBe(3);
 
-  // delivered, then 回款: the unpaid amount leaves the account and the order's booking hold goes
+  // delivered, then a receipt pays it (回款 follows): the unpaid amount leaves the account and the order's booking hold goes
   for (const step of [
     (o: Order) => receiveOrder(o, CUSTOMER, T0 + 4 * HOUR),
-    (o: Order) => recordOrderNode(o, MERCH, { node: 'payment', actualDate: null, note: '', photoUrl: null }, T0 + 5 * HOUR),
+    (o: Order) => receivePayment(o, MERCH, { receiptId: 'rcp_1', amountFen: o.totalFen - o.paidFen, receivedAt: T0 + 5 * HOUR, label: '银行转账' }, T0 + 5 * HOUR),
   ]) {
     const change = step(order);
     await store.transaction((tx) => applyOrderChange(tx, change));

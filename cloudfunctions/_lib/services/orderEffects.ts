@@ -7,9 +7,12 @@
  *
  * Stock and account documents are written by the rules in counters.ts (stockPatch, accountPatch),
  * the same the submit's conditional updates use: `available` moves with reserved and onHand
- * (reservedDelta r → available −r, onHandDelta h → available +h), a release or consumption of the
- * order's reservation removes its hold (holds.<orderId>), a reservation taken again sets it, and
- * an account change settles the order's booking (removes its hold).
+ * (reservedDelta r → available −r, onHandDelta h → available +h). The order's holds
+ * (holds.<orderId>) follow the order after the change (holdsAfter): on a SKU whose reservation
+ * moved, what the order still holds there (its unshipped quantity while its reservation is held:
+ * a partial delivery or a 改单 leaves the rest; a release or consumption removes it); on the
+ * account, the unpaid amount of an order that still counts against credit (a 改单 moves it,
+ * cancel, reject and payment remove it).
  *
  * No oversell against a concurrent submit: a submit reserves by a conditional update outside any
  * transaction (`available >= qty`). A change here that lowers `available` (reserving again,
@@ -19,19 +22,56 @@
  * stock, and a submit arriving after the write waits for the transaction's lock and then tests its
  * condition on the committed counter; the local store serialises both.
  */
-import { DomainError, type AccountEffect, type OrderChange, type OrderEffects, type StockEffect } from '@dinghuo/shared';
+import {
+  DomainError,
+  LIVE_STATUSES,
+  unshippedBySku,
+  type AccountEffect,
+  type Order,
+  type OrderChange,
+  type OrderEffects,
+  type StockEffect,
+} from '@dinghuo/shared';
 import type { Patch, Tx } from '../data/store';
-import { accountPatch, availableIn, stockPatch } from './counters';
+import { availableIn, stockPatch } from './counters';
+
+/** What the order holds after a change: base units per SKU, and the amount booked on its account (null: none). */
+export interface Holds {
+  stock: ReadonlyMap<string, number>;
+  accountFen: number | null;
+}
+
+/** The holds of an order as it is: its unshipped quantities while its reservation is held; its unpaid amount while it counts against credit. */
+export function holdsAfter(order: Pick<Order, 'lines' | 'shipments' | 'reservation' | 'status' | 'totalFen' | 'paidFen'>): Holds {
+  const stock = order.reservation.state === 'held' ? unshippedBySku(order) : new Map<string, number>();
+  const unpaid = order.totalFen - order.paidFen;
+  return { stock, accountFen: LIVE_STATUSES.includes(order.status) && unpaid > 0 ? unpaid : null };
+}
+
+const holdPath = (orderId: string) => `holds.${orderId}`;
 
 /**
- * The one place the customer's account is written from an order change: an increment on the
- * `accounts` document, settling the order's booking hold. An account missing (data older than
- * accounts, never migrated) is opened with the change.
+ * The one place the customer's account is written from order changes: increments of the
+ * `accounts` document (outstandingFen, and onAccountFen for a receipt's unallocated part), and the
+ * holds of the orders changed set to what each still owes (`holds`: orderId → amount, null settles
+ * it). An account missing (data older than accounts, never migrated) is opened with the change.
  */
-export async function applyAccountEffect(tx: Tx, orderId: string, account: AccountEffect): Promise<void> {
+export async function applyAccountEffect(tx: Tx, account: AccountEffect, holds: ReadonlyMap<string, number | null>): Promise<void> {
   const current = await tx.get('accounts', account.customerId);
-  if (!current) return tx.set('accounts', { _id: account.customerId, outstandingFen: account.outstandingDelta });
-  return tx.patch('accounts', account.customerId, accountPatch(orderId, account.outstandingDelta, 'settle'));
+  if (!current) {
+    const held = [...holds].filter((e): e is [string, number] => e[1] !== null);
+    return tx.set('accounts', {
+      _id: account.customerId,
+      outstandingFen: account.outstandingDelta,
+      ...(account.onAccountDelta ? { onAccountFen: account.onAccountDelta } : {}),
+      ...(held.length > 0 ? { holds: Object.fromEntries(held) } : {}),
+    });
+  }
+  const patch: Patch = {};
+  if (account.outstandingDelta !== 0) patch.outstandingFen = { $inc: account.outstandingDelta };
+  if (account.onAccountDelta) patch.onAccountFen = { $inc: account.onAccountDelta };
+  for (const [orderId, fen] of holds) patch[holdPath(orderId)] = fen ?? undefined;
+  return Object.keys(patch).length > 0 ? tx.patch('accounts', account.customerId, patch) : Promise.resolve();
 }
 
 /** Throws OUT_OF_STOCK when a SKU has less than the change requires. */
@@ -60,15 +100,23 @@ async function checkStock(tx: Tx, stock: readonly StockEffect[]): Promise<void> 
   });
 }
 
-/** Every write an order change has outside the order document (orderId: the order changed). */
-export async function applyOrderEffects(tx: Tx, orderId: string, effects: OrderEffects): Promise<void> {
+/**
+ * Every write an order change has outside the order document (orderId: the order changed; holds:
+ * what the order holds after it, holdsAfter(next); without it a moved reservation's hold is set to
+ * the reservation taken or removed, and the account's booking is settled).
+ */
+export async function applyOrderEffects(tx: Tx, orderId: string, effects: OrderEffects, holds?: Holds): Promise<void> {
   await checkStock(tx, effects.stock);
   const writes: Promise<void>[] = [];
   for (const s of effects.stock) {
     const patch = stockPatch(orderId, s);
+    if (holds && s.reservedDelta !== 0) patch[holdPath(orderId)] = holds.stock.get(s.skuId) || undefined;
     if (Object.keys(patch).length > 0) writes.push(tx.patch('stock', s.skuId, patch));
   }
-  if (effects.account && effects.account.outstandingDelta !== 0) writes.push(applyAccountEffect(tx, orderId, effects.account));
+  const account = effects.account;
+  if (account && (account.outstandingDelta !== 0 || account.onAccountDelta)) {
+    writes.push(applyAccountEffect(tx, account, new Map([[orderId, holds?.accountFen ?? null]])));
+  }
   if (effects.messageJob) writes.push(tx.insert('messageJobs', effects.messageJob));
   const ex = effects.exception;
   if (ex?.op === 'insert') writes.push(tx.insert('exceptions', ex.exception));
@@ -84,6 +132,6 @@ export async function applyOrderEffects(tx: Tx, orderId: string, effects: OrderE
 
 /** Applies the change's effects and writes the order's changed fields (never the whole document). */
 export async function applyOrderChange(tx: Tx, change: OrderChange): Promise<void> {
-  await applyOrderEffects(tx, change.order._id, change.effects);
+  await applyOrderEffects(tx, change.order._id, change.effects, holdsAfter(change.order));
   if (Object.keys(change.changes).length > 0) await tx.patch('orders', change.order._id, change.changes as Patch);
 }

@@ -10,11 +10,12 @@ import {
   businessDate,
   type MonthlyReport,
   type Statement,
+  type SupplyReport,
   type XlsxFile,
 } from '@dinghuo/shared';
 
-const YUAN = '#,##0.00';
-const yuan = (fen: number) => fen / 100;
+export const YUAN = '#,##0.00';
+export const yuan = (fen: number) => fen / 100;
 
 function styleHeader(row: ExcelJS.Row): void {
   row.font = { bold: true };
@@ -26,7 +27,7 @@ function styleHeader(row: ExcelJS.Row): void {
 }
 
 /** A table: header row, data rows, money columns formatted; returns the header row number. */
-function table(
+export function table(
   ws: ExcelJS.Worksheet,
   columns: { header: string; width: number; money?: boolean }[],
   rows: (string | number | null)[][],
@@ -45,7 +46,7 @@ function table(
   return header.number;
 }
 
-async function toFile(wb: ExcelJS.Workbook, fileName: string): Promise<XlsxFile> {
+export async function toFile(wb: ExcelJS.Workbook, fileName: string): Promise<XlsxFile> {
   const buf = Buffer.from(await wb.xlsx.writeBuffer());
   return {
     fileName,
@@ -55,13 +56,14 @@ async function toFile(wb: ExcelJS.Workbook, fileName: string): Promise<XlsxFile>
   };
 }
 
-function workbook(): ExcelJS.Workbook {
+export function workbook(): ExcelJS.Workbook {
   const wb = new ExcelJS.Workbook();
   wb.creator = '订货通';
   return wb;
 }
 
 export const STATEMENT_SHEET = '对账单';
+export const STATEMENT_RECEIPTS_SHEET = '收款明细';
 
 export async function statementXlsx(s: Statement): Promise<XlsxFile> {
   const wb = workbook();
@@ -69,6 +71,7 @@ export async function statementXlsx(s: Statement): Promise<XlsxFile> {
   ws.addRow([`对账单 — ${s.customer.name}（${s.customer.code}）`]).font = { bold: true, size: 14 };
   ws.addRow(['对账期间', `${s.period.firstDate} 至 ${s.period.lastDate}`]);
   ws.addRow(['跟单员', s.merchandiserName]);
+  ws.addRow(['对账确认', s.confirmation.stateLabel, s.confirmation.confirmedAt === null ? '' : `${s.confirmation.confirmedBy} ${formatShortDateTime(s.confirmation.confirmedAt)}`]);
   ws.addRow(['生成时间', formatShortDateTime(s.generatedAt), businessDate(s.generatedAt)]);
   ws.addRow([]);
   const summary: [string, number][] = [
@@ -112,6 +115,19 @@ export async function statementXlsx(s: Statement): Promise<XlsxFile> {
   const total = ws.addRow(['合计', '', '', null, '', yuan(s.totals.shippedFen), '', yuan(s.totals.paidFen), yuan(s.lines.reduce((n, l) => n + l.unpaidAtEndFen, 0))]);
   total.font = { bold: true };
   for (const c of [6, 8, 9]) total.getCell(c).numFmt = YUAN;
+  const rs = wb.addWorksheet(STATEMENT_RECEIPTS_SHEET);
+  table(
+    rs,
+    [
+      { header: '收款日期', width: 12 },
+      { header: '方式', width: 10 },
+      { header: '参考号', width: 20 },
+      { header: '金额(元)', width: 14, money: true },
+      { header: '计入预收(元)', width: 14, money: true },
+      { header: '核销订单', width: 40 },
+    ],
+    s.receipts.map((r) => [r.date, r.methodLabel, r.reference, yuan(r.amountFen), yuan(r.onAccountFen), r.orderNos.join('、')]),
+  );
   return toFile(wb, exportFileName('对账单', s.customer.name, s.month));
 }
 
@@ -185,4 +201,121 @@ export async function monthlyReportXlsx(r: MonthlyReport): Promise<XlsxFile> {
     ]),
   );
   return toFile(wb, exportFileName('月度报表', '供应商', r.month));
+}
+
+export const SUPPLY_SHEETS = {
+  products: '按商品',
+  batches: '按生产批次',
+  regions: '重点客户(按区域)',
+  quality: '质量问题',
+  samples: '样品登记',
+  courier: '快递费登记',
+} as const;
+
+/** The 跟单's supply report: one sheet per register. */
+export async function supplyReportXlsx(r: SupplyReport): Promise<XlsxFile> {
+  const wb = workbook();
+  table(
+    wb.addWorksheet(SUPPLY_SHEETS.products),
+    [
+      { header: '商品编码', width: 14 },
+      { header: '商品名称', width: 20 },
+      { header: '规格', width: 16 },
+      { header: '单位', width: 6 },
+      { header: '订货数量', width: 10 },
+      { header: '订货金额(元)', width: 14, money: true },
+      { header: '发货数量', width: 10 },
+      { header: '发货金额(元)', width: 14, money: true },
+    ],
+    r.byProduct.map((x) => [x.skuCode, x.name, x.spec, x.baseUnit, x.orderedQty, yuan(x.orderedFen), x.shippedQty, yuan(x.shippedFen)]),
+  );
+  table(
+    wb.addWorksheet(SUPPLY_SHEETS.batches),
+    [
+      { header: '生产批次(完工日期)', width: 16 },
+      { header: '商品编码', width: 14 },
+      { header: '商品名称', width: 20 },
+      { header: '规格', width: 16 },
+      { header: '单位', width: 6 },
+      { header: '数量', width: 10 },
+      { header: '订单数', width: 8 },
+      { header: '订单号', width: 40 },
+    ],
+    r.byBatch.map((x) => [x.batchDate, x.skuCode, x.name, x.spec, x.baseUnit, x.qty, x.orderCount, x.orderNos.join('、')]),
+  );
+  const g = wb.addWorksheet(SUPPLY_SHEETS.regions);
+  table(
+    g,
+    [
+      { header: '区域', width: 12 },
+      { header: '客户编码', width: 12 },
+      { header: '客户名称', width: 20 },
+      { header: '优先级', width: 8 },
+      { header: '重点客户', width: 8 },
+      { header: '订单数', width: 8 },
+      { header: '订货金额(元)', width: 14, money: true },
+      { header: '发货金额(元)', width: 14, money: true },
+    ],
+    r.keyCustomers.map((x) => [x.region, x.customerCode, x.customerName, x.priority, x.keyCustomer ? '是' : '', x.orderCount, yuan(x.orderedFen), yuan(x.shippedFen)]),
+  );
+  g.addRow([]);
+  table(
+    g,
+    [
+      { header: '区域', width: 12 },
+      { header: '客户数', width: 12 },
+      { header: '重点客户数', width: 20 },
+      { header: '订货金额(元)', width: 8, money: true },
+      { header: '发货金额(元)', width: 8, money: true },
+    ],
+    r.regions.map((x) => [x.region, x.customerCount, x.keyCustomerCount, yuan(x.orderedFen), yuan(x.shippedFen)]),
+  );
+  table(
+    wb.addWorksheet(SUPPLY_SHEETS.quality),
+    [
+      { header: '来源', width: 8 },
+      { header: '订单号', width: 20 },
+      { header: '客户', width: 16 },
+      { header: '类型', width: 12 },
+      { header: '严重程度', width: 8 },
+      { header: '描述', width: 36 },
+      { header: '状态', width: 8 },
+      { header: '登记时间', width: 14 },
+    ],
+    r.quality.map((x) => [x.source, x.orderNo, x.customerName, x.kindLabel, x.severityLabel, x.description, x.statusLabel, formatShortDateTime(x.at)]),
+  );
+  table(
+    wb.addWorksheet(SUPPLY_SHEETS.samples),
+    [
+      { header: '样品单号', width: 18 },
+      { header: '客户', width: 16 },
+      { header: '样品', width: 36 },
+      { header: '状态', width: 8 },
+      { header: '申请时间', width: 14 },
+      { header: '申请人', width: 10 },
+      { header: '快递公司', width: 10 },
+      { header: '快递单号', width: 18 },
+      { header: '快递费(元)', width: 12, money: true },
+      { header: '批板结果', width: 20 },
+    ],
+    r.samples.map((x) => [x.sampleNo, x.customerName, x.items, x.statusLabel, formatShortDateTime(x.requestedAt), x.requestedBy, x.courierCompany, x.trackingNo, yuan(x.courierFen), x.decision]),
+  );
+  const c = wb.addWorksheet(SUPPLY_SHEETS.courier);
+  table(
+    c,
+    [
+      { header: '寄出时间', width: 14 },
+      { header: '样品单号', width: 18 },
+      { header: '客户', width: 16 },
+      { header: '快递公司', width: 10 },
+      { header: '快递单号', width: 18 },
+      { header: '快递费(元)', width: 12, money: true },
+      { header: '寄件人', width: 10 },
+    ],
+    r.courier.map((x) => [formatShortDateTime(x.sentAt), x.sampleNo, x.customerName, x.company, x.trackingNo, yuan(x.costFen), x.sentBy]),
+  );
+  const total = c.addRow(['合计', '', '', '', '', yuan(r.totals.courierFen), '']);
+  total.font = { bold: true };
+  total.getCell(6).numFmt = YUAN;
+  return toFile(wb, exportFileName('跟单月报', '样品与供货', r.month));
 }

@@ -79,6 +79,22 @@ export default function CustomerPage() {
         >
           代客下单
         </Button>
+        <View className='row cv__actions'>
+          <Button
+            className='cv__half'
+            data-testid='cv-receipt'
+            onClick={() => void Taro.navigateTo({ url: `/packageFollowup/receipt/index?customerId=${encodeURIComponent(c._id)}` })}
+          >
+            登记收款
+          </Button>
+          <Button
+            className='cv__half'
+            data-testid='cv-statement'
+            onClick={() => void Taro.navigateTo({ url: `/packageReport/statement/index?customerId=${encodeURIComponent(c._id)}` })}
+          >
+            对账单
+          </Button>
+        </View>
       </View>
       <View className='card'>
         <View className='section-title'>订单（{view.orders.total}）</View>

@@ -19,9 +19,11 @@ import { Timeline } from '@/components/Timeline';
 import { formatDateTime } from '@/utils/format';
 import { dueText } from '@/pages/followup/buckets';
 import { ExceptionForm, ExpediteForm, NodeForm, ResolveForm, ReviewForm } from './forms';
+import { ChangeForm, ShipForm } from './fulfilmentForms';
+import { Deliveries } from '@/components/Deliveries';
 import './index.scss';
 
-type Open = { kind: 'node'; node: NodeKey } | { kind: 'exception' } | { kind: 'resolve'; id: string } | { kind: 'expedite' } | null;
+type Open = { kind: 'node'; node: NodeKey } | { kind: 'exception' } | { kind: 'resolve'; id: string } | { kind: 'expedite' } | { kind: 'ship' } | { kind: 'change' } | null;
 
 export default function FollowDetailPage() {
   const router = useRouter();
@@ -63,6 +65,9 @@ export default function FollowDetailPage() {
   const openExceptions = d.exceptions.filter((e) => e.status === 'open');
   const closed = d.status === 'cancelled' || d.status === 'rejected';
   const canExpedite = ['submitted', 'confirmed', 'in_production', 'ready_to_ship'].includes(d.status);
+  const shipments = d.shipments ?? [];
+  const canChange = canExpedite && shipments.length === 0;
+  const canShip = d.status === 'ready_to_ship';
 
   return (
     <View className='page fd' data-testid='follow-detail' data-order={d._id}>
@@ -105,6 +110,24 @@ export default function FollowDetailPage() {
       </View>
 
       {d.status === 'submitted' && d.suggestedPlan ? <ReviewForm detail={d} busy={busy} run={run} /> : null}
+
+      {canShip || canChange ? (
+        <View className='card row fd-row-buttons'>
+          {canShip && open?.kind !== 'ship' ? (
+            <Button className='btn-primary fd-button' size='mini' data-testid='ship-open' onClick={() => setOpen({ kind: 'ship' })}>
+              发货
+            </Button>
+          ) : null}
+          {canChange && open?.kind !== 'change' ? (
+            <Button className='fd-button' size='mini' data-testid='change-open' onClick={() => setOpen({ kind: 'change' })}>
+              改单
+            </Button>
+          ) : null}
+        </View>
+      ) : null}
+      {open?.kind === 'ship' ? <ShipForm detail={d} busy={busy} run={run} onCancel={() => setOpen(null)} /> : null}
+      {open?.kind === 'change' ? <ChangeForm detail={d} busy={busy} run={run} onCancel={() => setOpen(null)} /> : null}
+      <Deliveries shipments={shipments} />
 
       <View className='card' data-testid='fd-nodes'>
         <View className='section-title'>跟单节点</View>

@@ -13,6 +13,8 @@ import { Empty, ErrorState, Loading } from '@/components/StateView';
 import { LineList } from '@/components/LineList';
 import { Timeline } from '@/components/Timeline';
 import { formatDateTime } from '@/utils/format';
+import { Deliveries } from '@/components/Deliveries';
+import { ChangeRequestForm } from './changeForm';
 import './index.scss';
 
 const KINDS: AfterSalesKind[] = ['return', 'redelivery', 'complaint'];
@@ -70,6 +72,7 @@ export default function OrderDetailPage() {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [showAfterSales, setShowAfterSales] = useState(false);
+  const [showChange, setShowChange] = useState(false);
 
   const load = useCallback(() => {
     setError(null);
@@ -109,6 +112,11 @@ export default function OrderDetailPage() {
   const confirmReceipt = () =>
     act('确认已收到货物吗？', async () => {
       setOrder(await call('order', 'confirmReceipt', { orderId: order._id }));
+      void Taro.showToast({ title: '已确认收货', icon: 'success' });
+    });
+  const receiveDelivery = (no: number) =>
+    act(`确认已收到第${no}批货物吗？`, async () => {
+      setOrder(await call('order', 'receiveDelivery', { orderId: order._id, no }));
       void Taro.showToast({ title: '已确认收货', icon: 'success' });
     });
   const reorder = () =>
@@ -156,6 +164,18 @@ export default function OrderDetailPage() {
         <View className='section-title'>商品</View>
         <LineList lines={order.lines} itemClassName='detail__line' />
       </View>
+      <Deliveries shipments={order.shipments ?? []} busy={busy} onReceive={receiveDelivery} />
+      {showChange ? (
+        <ChangeRequestForm
+          order={order}
+          onCancel={() => setShowChange(false)}
+          onDone={(o) => {
+            setShowChange(false);
+            setOrder(o);
+            void Taro.showToast({ title: '订单已修改', icon: 'success' });
+          }}
+        />
+      ) : null}
       <View className='card' data-testid='timeline'>
         <View className='section-title'>订单进度</View>
         <Timeline entries={timeline} block='detail__tl' titleClassName='detail__tl-title' />
@@ -184,6 +204,11 @@ export default function OrderDetailPage() {
         />
       ) : null}
       <View className='card detail__actions'>
+        {order.status === 'submitted' && !showChange ? (
+          <Button disabled={busy || undefined} data-testid='change-request' onClick={() => setShowChange(true)}>
+            修改订单
+          </Button>
+        ) : null}
         {order.canCancel ? (
           <Button disabled={busy || undefined} data-testid='cancel-order' onClick={cancel}>
             取消订单

@@ -1,6 +1,6 @@
 /**
- * 对账单: a customer's month — orders, shipments, payments, what is still unpaid — with an
- * Excel export. A customer sees its own; a merchandiser picks one of its customers (or comes
+ * 对账单: a customer's month — orders, shipments, receipts, what is still unpaid — with an
+ * Excel export, and the customer's 对账确认 once the month has ended. A customer sees its own; a merchandiser picks one of its customers (or comes
  * with ?customerId=); an admin any customer.
  */
 import Taro, { useRouter } from '@tarojs/taro';
@@ -10,6 +10,7 @@ import type { StatementCustomer } from '@dinghuo/shared/reportApi';
 import type { Statement } from '@dinghuo/shared/statement';
 import { formatFen } from '@dinghuo/shared/fen';
 import { call } from '@/api/client';
+import { currentMe, isStaff } from '@/store/session';
 import { messageOf } from '@/api/errors';
 import { Empty, ErrorState, Loading } from '@/components/StateView';
 import { monthLabel, monthOf, shiftMonth } from '../month';
@@ -34,6 +35,8 @@ export default function StatementPage() {
   const [statement, setStatement] = useState<Statement | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [exporting, setExporting] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const staff = isStaff(currentMe());
 
   useEffect(() => {
     call('report', 'statementCustomers', {})
@@ -61,6 +64,21 @@ export default function StatementPage() {
       .finally(() => setExporting(false));
   };
 
+  const confirm = () => {
+    if (confirming || !statement) return;
+    void Taro.showModal({ title: '对账确认', content: `确认 ${monthLabel(month)} 期末未付 ${formatFen(statement.totals.closingFen)} 无误？` }).then((r) => {
+      if (!r.confirm) return;
+      setConfirming(true);
+      call('report', 'confirmStatement', { month })
+        .then((s) => {
+          setStatement(s);
+          void Taro.showToast({ title: '已确认', icon: 'success' });
+        })
+        .catch((e: unknown) => void Taro.showToast({ title: messageOf(e), icon: 'none' }))
+        .finally(() => setConfirming(false));
+    });
+  };
+
   let body;
   if (error) body = <ErrorState error={error} onRetry={load} />;
   else if (customers && customers.length === 0) body = <Empty text='暂无可查看的客户' />;
@@ -81,9 +99,52 @@ export default function StatementPage() {
           <Sum label='本月发货' fen={t.shippedFen} testId='sum-shipped' />
           <Sum label='本月回款' fen={t.paidFen} testId='sum-paid' />
           <Sum label='期末未付' fen={t.closingFen} total testId='sum-closing' />
+          {t.onAccountFen > 0 ? <Text className='muted'>本月回款中计入预收 {formatFen(t.onAccountFen)}</Text> : null}
+          <View className='row row--between statement__confirm'>
+            <Text className={statement.confirmation.state === 'confirmed' ? 'statement__ok' : 'muted'} data-testid='statement-confirmation'>
+              {statement.confirmation.stateLabel}
+              {statement.confirmation.confirmedAt !== null && statement.confirmation.state === 'confirmed' ? `（${statement.confirmation.confirmedBy}）` : ''}
+            </Text>
+            {!staff && (statement.confirmation.state === 'confirmable' || statement.confirmation.state === 'changed') ? (
+              <Button size='mini' className='btn-primary' disabled={confirming} loading={confirming} data-testid='statement-confirm' onClick={confirm}>
+                对账确认
+              </Button>
+            ) : null}
+          </View>
           <Button className='btn-primary statement__export' disabled={exporting} loading={exporting} data-testid='statement-export' onClick={exportXlsx}>
             导出 Excel
           </Button>
+        </View>
+        <View className='card'>
+          <View className='section-title'>本月发货（{statement.deliveries.length}）</View>
+          {statement.deliveries.length === 0 ? <Text className='muted'>本月没有发货</Text> : null}
+          {statement.deliveries.map((d) => (
+            <View key={d.orderId} className='row row--between statement__line' data-testid='statement-delivery'>
+              <Text>
+                {d.date} · {d.orderNo}
+              </Text>
+              <Text className='price'>{formatFen(d.amountFen)}</Text>
+            </View>
+          ))}
+        </View>
+        <View className='card'>
+          <View className='section-title'>本月收款（{statement.receipts.length}）</View>
+          {statement.receipts.length === 0 ? <Text className='muted'>本月没有收款</Text> : null}
+          {statement.receipts.map((r) => (
+            <View key={r.receiptId} className='statement__line' data-testid='statement-receipt'>
+              <View className='row row--between'>
+                <Text>
+                  {r.date} · {r.methodLabel}
+                </Text>
+                <Text className='price'>{formatFen(r.amountFen)}</Text>
+              </View>
+              <Text className='muted statement__line-meta'>
+                {r.orderNos.join('、') || '—'}
+                {r.onAccountFen > 0 ? ` · 预收 ${formatFen(r.onAccountFen)}` : ''}
+                {r.reference ? ` · ${r.reference}` : ''}
+              </Text>
+            </View>
+          ))}
         </View>
         <View className='card'>
           <View className='section-title'>明细</View>

@@ -69,6 +69,19 @@ function SkuCard({ item }: { item: CatalogItem }) {
           </Text>
         ) : null}
         {item.caseOnly ? <Text className='muted'>仅整{item.caseUnit}</Text> : null}
+        {!item.inStock || (unit === 'case' ? count * item.caseSize : count) > item.available ? (
+          <Text
+            className='chip'
+            data-testid='backorder-link'
+            onClick={() =>
+              void Taro.navigateTo({
+                url: `/packageSupply/sku/index?skuId=${encodeURIComponent(item.skuId)}&name=${encodeURIComponent(item.name)}&u=${unit}&unit=${encodeURIComponent(unitName(unit))}&count=${count}`,
+              })
+            }
+          >
+            缺货登记/样品
+          </Text>
+        ) : null}
       </View>
       <View className='sku__actions'>
         <View className='sku__units'>

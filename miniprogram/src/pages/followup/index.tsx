@@ -49,6 +49,12 @@ function Today({ view }: { view: TodayView }) {
         <Text className='chip' data-testid='link-aftersales' onClick={() => go('/packageFollowup/aftersales/index')}>
           售后处理
         </Text>
+        <Text className='chip' data-testid='link-shortfall' onClick={() => go('/packageSupply/shortfall/index')}>
+          缺货分配
+        </Text>
+        <Text className='chip' data-testid='link-samples' onClick={() => go('/packageSupply/samples/index')}>
+          样品单
+        </Text>
       </View>
       {nonEmpty.length === 0 ? (
         <View className='card'>

@@ -167,11 +167,20 @@ function Profile({ me }: { me: Me }) {
         <Button data-testid='open-statement' onClick={() => void Taro.navigateTo({ url: '/packageReport/statement/index' })}>
           对账单
         </Button>
+        <Button data-testid='open-samples' onClick={() => void Taro.navigateTo({ url: '/packageSupply/samples/index' })}>
+          样品单
+        </Button>
+        <Button data-testid='open-backorders' onClick={() => void Taro.navigateTo({ url: '/packageSupply/backorders/index' })}>
+          缺货登记
+        </Button>
       </View>
       {isStaff(me) ? (
         <View className='card'>
           <Button className='btn-primary' onClick={() => void Taro.switchTab({ url: '/pages/followup/index' })}>
             进入跟单工作台
+          </Button>
+          <Button data-testid='open-receipts-report' onClick={() => void Taro.navigateTo({ url: '/packageReport/receipts/index' })}>
+            货款回笼与提成
           </Button>
         </View>
       ) : null}

@@ -1,0 +1,171 @@
+/**
+ * Receipts (收款), statement confirmation (对账确认) and the receipts/commission report. The
+ * rules are in shared/receipts.ts and shared/receiptsReport.ts; the order side of a receipt is the
+ * aggregate's receivePayment, applied by applyOrderChange. A receipt is one transaction: the
+ * receipt, every order it pays and the customer's balances, or nothing.
+ */
+import {
+  allocateReceipt,
+  allocationOrder,
+  buildReceiptsReport,
+  checkConfirmable,
+  confirmationIdFor,
+  DomainError,
+  nodeActualAt,
+  ORDER_STATUS_LABELS,
+  RECEIPT_METHOD_LABELS,
+  receiptIdFor,
+  receivePayment,
+  businessDate,
+  sameReceiptRequest,
+  shippedAt,
+  unpaidFen,
+  type Caller,
+  type Order,
+  type OrderStatus,
+  type Receipt,
+  type ReceiptForm,
+  type ReceiptsReport,
+  type RecordReceiptInput,
+  type Statement,
+  type StatementConfirmation,
+} from '@dinghuo/shared';
+import type { AppConfig } from '../config';
+import { findAll, type Filter, type Store } from '../data/store';
+import { requireCustomer, requireStaff } from '../identity';
+import { loadScopedCustomer } from './followup';
+import { applyAccountEffect, applyOrderChange, holdsAfter } from './orderEffects';
+import { actorOf } from './orders';
+import { loadStatement } from './reports';
+
+/** Orders a receipt may still pay (completed orders were paid by their 回款). */
+export const PAYABLE_STATUSES: readonly OrderStatus[] = ['submitted', 'confirmed', 'in_production', 'ready_to_ship', 'shipped', 'delivered'];
+
+async function payableOrders(store: Store, customerId: string): Promise<Order[]> {
+  const orders = await findAll(store, 'orders', { customerId, status: { $in: [...PAYABLE_STATUSES] } }, [['createdAt', 'asc']]);
+  return allocationOrder(orders.filter((o) => unpaidFen(o) > 0));
+}
+
+/** 收款: staff record a customer's payment; a retry with the same request id returns the same receipt. */
+export async function recordReceipt(store: Store, caller: Caller, input: RecordReceiptInput, now: number): Promise<Receipt> {
+  requireStaff(caller);
+  const customer = await loadScopedCustomer(store, caller, input.customerId);
+  const id = receiptIdFor(customer._id, input.requestId);
+  const same = (r: Receipt) => {
+    if (!sameReceiptRequest(r, input)) throw new DomainError('REQUEST_ID_REUSED');
+    return r;
+  };
+  const existing = await store.get('receipts', id);
+  if (existing) return same(existing);
+  const receivedAt = nodeActualAt(input.date, now);
+  const candidates =
+    input.mode === 'orders' ? [...new Set(input.allocations.map((a) => a.orderId))] : input.mode === 'auto' ? (await payableOrders(store, customer._id)).map((o) => o._id) : [];
+  const actor = actorOf(caller);
+  const merchandiser = await store.get('staff', customer.merchandiserId);
+  return store.transaction(async (tx) => {
+    const again = await tx.get('receipts', id);
+    if (again) return same(again);
+    // Fresh orders, read in the transaction: the allocation is computed from what it reads.
+    const orders = (await Promise.all(candidates.map((oid) => tx.get('orders', oid)))).filter((o): o is Order => o !== null);
+    const plan = allocateReceipt(customer._id, input.amountFen, input.mode, input.allocations, orders);
+    const byId = new Map(orders.map((o) => [o._id, o]));
+    const label = [RECEIPT_METHOD_LABELS[input.method], input.reference].filter(Boolean).join(' ');
+    const changes = plan.allocations.map((a) => receivePayment(byId.get(a.orderId)!, actor, { receiptId: id, amountFen: a.amountFen, receivedAt, label }, now));
+    const receipt: Receipt = {
+      _id: id,
+      requestId: input.requestId,
+      customerId: customer._id,
+      customer: { code: customer.code, name: customer.name },
+      merchandiserId: customer.merchandiserId,
+      merchandiser: { name: merchandiser?.name ?? '' },
+      amountFen: input.amountFen,
+      method: input.method,
+      date: input.date,
+      month: input.date.slice(0, 7),
+      receivedAt,
+      reference: input.reference,
+      note: input.note,
+      allocations: plan.allocations,
+      onAccountFen: plan.onAccountFen,
+      by: actor,
+      at: now,
+    };
+    // The orders' account effects are summed into one increment of the customer's balances.
+    const allocated = input.amountFen - plan.onAccountFen;
+    await Promise.all([
+      ...changes.map((c) => applyOrderChange(tx, { ...c, effects: { ...c.effects, account: null } })),
+      applyAccountEffect(
+        tx,
+        { customerId: customer._id, outstandingDelta: -allocated, onAccountDelta: plan.onAccountFen },
+        new Map(changes.map((c) => [c.order._id, holdsAfter(c.order).accountFen])),
+      ),
+      tx.insert('receipts', receipt),
+    ]);
+    return receipt;
+  });
+}
+
+/** The receipt form: the customer's balances, its unpaid orders (in auto-allocation order), recent receipts. */
+export async function receiptForm(store: Store, caller: Caller, customerId: string): Promise<ReceiptForm> {
+  const customer = await loadScopedCustomer(store, caller, customerId);
+  const [orders, recent, account] = await Promise.all([
+    payableOrders(store, customer._id),
+    store.find('receipts', { customerId: customer._id }, { orderBy: [['at', 'desc']], limit: 20 }),
+    store.get('accounts', customer._id),
+  ]);
+  return {
+    customer: { _id: customer._id, code: customer.code, name: customer.name, outstandingFen: account?.outstandingFen ?? 0, onAccountFen: account?.onAccountFen ?? 0 },
+    openOrders: orders.map((o) => {
+      const shipped = shippedAt(o);
+      return {
+        orderId: o._id,
+        orderNo: o.orderNo,
+        createdDate: o.createdDate,
+        status: o.status,
+        statusLabel: ORDER_STATUS_LABELS[o.status],
+        totalFen: o.totalFen,
+        paidFen: o.paidFen,
+        unpaidFen: unpaidFen(o),
+        shippedDate: shipped === null ? null : businessDate(shipped),
+      };
+    }),
+    recent,
+  };
+}
+
+/** 对账确认: the customer confirms its own statement of an ended month; confirming again changes nothing. */
+export async function confirmStatement(store: Store, caller: Caller, input: { month: string; note: string }, now: number): Promise<Statement> {
+  const me = requireCustomer(caller);
+  const customer = await store.get('customers', me.customerId);
+  if (!customer) throw new DomainError('NOT_FOUND');
+  const statement = await loadStatement(store, customer, input.month, now);
+  checkConfirmable(statement.confirmation.state);
+  if (statement.confirmation.state === 'confirmed') return statement;
+  const confirmation: StatementConfirmation = {
+    _id: confirmationIdFor(customer._id, input.month),
+    customerId: customer._id,
+    month: input.month,
+    openingFen: statement.totals.openingFen,
+    shippedFen: statement.totals.shippedFen,
+    receivedFen: statement.totals.paidFen,
+    closingFen: statement.totals.closingFen,
+    note: input.note,
+    by: actorOf(caller),
+    at: now,
+  };
+  // One document per customer and month, written only by that customer: a re-confirmation of a
+  // changed statement replaces the old one.
+  await store.set('statementConfirmations', confirmation);
+  return loadStatement(store, customer, input.month, now);
+}
+
+/** 货款回笼 and 提成 for a month: a merchandiser's own receipts and commission, or (admin) everyone's. */
+export async function loadReceiptsReport(store: Store, caller: Caller, month: string, now: number, config: AppConfig): Promise<ReceiptsReport> {
+  const staff = requireStaff(caller);
+  const filter: Filter = staff.kind === 'admin' ? { month } : { month, merchandiserId: staff.staffId };
+  const receipts = await findAll(store, 'receipts', filter, [['receivedAt', 'asc']]);
+  const ids = [...new Set(receipts.map((r) => r.merchandiserId))];
+  const people = ids.length ? await store.getMany('staff', ids) : [];
+  const rates = new Map(people.map((p) => [p._id, { name: p.name, rateBp: p.commissionRateBp }]));
+  return buildReceiptsReport(month, receipts, rates, config.commissionRateBp, now);
+}

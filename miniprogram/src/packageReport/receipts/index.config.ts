@@ -1,0 +1,3 @@
+export default definePageConfig({
+  navigationBarTitleText: '货款回笼与提成',
+});

@@ -1,0 +1,3 @@
+export default definePageConfig({
+  navigationBarTitleText: '缺货登记与样品',
+});
