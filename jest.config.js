@@ -1,5 +1,6 @@
-// One jest run, four projects: pure domain rules, functions against the real embedded database,
-// compiled weapp pages in miniprogram-simulate, and the H5 build in headless Chromium.
+// One jest run, five projects: pure domain rules, functions against the real embedded database,
+// the same functions on the Cloudbase path (node-sdk over the emulator), compiled weapp pages in
+// miniprogram-simulate, and the H5 app and back office in headless Chromium.
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } }, target: 'es2020' } }];
 const moduleNameMapper = {
   '^@dinghuo/shared$': '<rootDir>/shared/src/index.ts',
@@ -28,12 +29,15 @@ module.exports = {
       // case), concurrency (300/600 concurrent submits through one SDK client: more than its 100
       // sockets and request timeout allow; the Cloudbase rush is in orders.cloudbase.test.ts and
       // submit.cloudbase.test.ts) and dispatcher (timing windows of 20 ms around a hanging send).
+      // backoffice, fulfilment and supply seed their own data through the store (thousands of SDK
+      // requests); backoffice and fulfilment have their Cloudbase runs in *.cloudbase.test.ts.
       ...base,
       displayName: 'functions-cloudbase',
       testEnvironment: 'node',
       testMatch: ['<rootDir>/cloudfunctions/*/*.test.ts', '<rootDir>/cloudfunctions/contract.test.ts'],
-      testPathIgnorePatterns: ['\\.cloudbase\\.test\\.ts$', '/order/badInput\\.test\\.ts$', '/order/concurrency\\.test\\.ts$', '/dispatcher/dispatcher\\.test\\.ts$'],
+      testPathIgnorePatterns: ['\\.cloudbase\\.test\\.ts$', '/order/badInput\\.test\\.ts$', '/order/concurrency\\.test\\.ts$', '/dispatcher/dispatcher\\.test\\.ts$', '/backoffice/backoffice\\.test\\.ts$', '/followup/fulfilment\\.test\\.ts$', '/supply/supply\\.test\\.ts$'],
       setupFiles: ['<rootDir>/scripts/local/testing/cloudbaseProject.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/setup/noInternal.ts'],
     },
     {
       ...base,
