@@ -165,7 +165,11 @@ export interface Store {
   insert<C extends CollectionName>(coll: C, doc: DocOf<C>): Promise<void>;
   set<C extends CollectionName>(coll: C, doc: DocOf<C>): Promise<void>;
   patch<C extends CollectionName>(coll: C, id: string, patch: Patch): Promise<void>;
-  /** One conditional update; returns how many documents matched and changed. Never inside a Tx. */
+  /**
+   * One conditional update; returns how many documents matched and changed. Never inside a Tx.
+   * On Cloudbase a matched document the patch leaves as it was is not counted (nModified), so the
+   * count is no existence check.
+   */
   updateWhere<C extends CollectionName>(coll: C, filter: Filter, patch: Patch): Promise<number>;
   remove<C extends CollectionName>(coll: C, id: string): Promise<void>;
   /** All or nothing. The callback may be retried on a write conflict. */

@@ -258,11 +258,12 @@ export async function saveProduct(store: Store, caller: Caller, storage: FileSto
 
 export async function setSkusActive(store: Store, caller: Caller, input: In<'setSkusActive'>): Promise<{ updated: number }> {
   requireAdmin(caller);
-  const ids = [...new Set(input.skuIds)];
-  const counts = await Promise.all(ids.map((id) => store.updateWhere('skus', { _id: id }, { active: input.active })));
-  const updated = counts.reduce((a, b) => a + b, 0);
-  if (updated === 0) throw new DomainError('NOT_FOUND');
-  return { updated };
+  // Existence comes from reading the SKUs, not from updateWhere's count: on Cloudbase that counts only
+  // documents actually modified, so a SKU already in the wanted state would count 0 (NOT_FOUND).
+  const found = await store.getMany('skus', [...new Set(input.skuIds)]);
+  if (found.length === 0) throw new DomainError('NOT_FOUND');
+  await Promise.all(found.filter((s) => s.active !== input.active).map((s) => store.updateWhere('skus', { _id: s._id }, { active: input.active })));
+  return { updated: found.length };
 }
 
 const MAGIC: Record<string, (b: Buffer) => boolean> = {
