@@ -43,6 +43,8 @@ test('a merchandiser records a receipt from the customer view and the customer c
   await signInAs(cp, session.rt.url, 'demo-customer-hualian');
   await cp.waitForURL((u) => !u.hash.includes('pages/me'), { timeout: 30_000 });
   await cp.goto(`${session.rt.url}/#/packageReport/statement/index?month=${last}`);
+  // The statement loads through the report function first; on a loaded machine that can take a while.
+  await cp.locator('[data-testid=statement-confirm]:visible').waitFor({ timeout: 90_000 });
   await cp.locator('[data-testid=statement-confirm]:visible').click();
   await cp.locator('.taro-modal__footer, .taro__modal').first().waitFor({ timeout: 5_000 }).catch(() => undefined);
   await cp.getByText('确定', { exact: true }).click();
