@@ -43,6 +43,10 @@ test('a merchandiser records a receipt from the customer view and the customer c
   await signInAs(cp, session.rt.url, 'demo-customer-hualian');
   await cp.waitForURL((u) => !u.hash.includes('pages/me'), { timeout: 30_000 });
   await cp.goto(`${session.rt.url}/#/packageReport/statement/index?month=${last}`);
+  // A fresh load of the page, so it starts from the finished sign-in (token and whoami stored),
+  // not from a hash change racing the sign-in's own navigation.
+  await cp.waitForLoadState('networkidle').catch(() => undefined);
+  await cp.reload();
   // The statement loads through the report function first; on a loaded machine that can take a while.
   await cp.locator('[data-testid=statement-confirm]:visible').waitFor({ timeout: 90_000 });
   await cp.locator('[data-testid=statement-confirm]:visible').click();
