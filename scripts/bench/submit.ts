@@ -8,7 +8,7 @@
  * Each at concurrency 1, 8 and 64 (in-process Promise concurrency). Afterwards the oversell
  * check: for every SKU reserved ≤ onHand and reserved = the sum of held orders' quantities.
  *
- *   npx tsx scripts/bench/submit.ts [--orders 3000] [--fn-orders 1500]
+ *   npx tsx scripts/bench/submit.ts [--orders 3000] [--fn-orders 1500] [--concurrency N]
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -33,6 +33,8 @@ interface RunResult {
   rejected: Record<string, number>;
   latencies: number[];
   wallMs: number;
+  /** The process's CPU time (user + system, all threads) over the run. */
+  cpuMs: number;
 }
 
 interface Job {
@@ -71,8 +73,10 @@ async function runJobs(
     }
   };
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return { attempts: jobs.length, ok, rejected, latencies, wallMs: performance.now() - t0 };
+  const cpu = process.cpuUsage(cpu0);
+  return { attempts: jobs.length, ok, rejected, latencies, wallMs: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 export interface OversellResult {
@@ -143,10 +147,12 @@ export async function runSubmitBenchmark(argv: string[] = []): Promise<BenchRepo
     await runJobs(makeJobs(f, rand, 100, 'warm-f'), 1, viaFunction);
 
     const results: RunResult[] = [];
-    for (const c of CONCURRENCY) {
+    // --concurrency N runs only that level (for profiling one shape of load).
+    const levels = argv.includes('--concurrency') ? [flag(argv, 'concurrency', 1)] : [...CONCURRENCY];
+    for (const c of levels) {
       results.push({ path: 'service', concurrency: c, ...(await runJobs(makeJobs(f, rand, orders, `s${c}`), c, service)) });
     }
-    for (const c of CONCURRENCY) {
+    for (const c of levels) {
       results.push({ path: 'function', concurrency: c, ...(await runJobs(makeJobs(f, rand, fnOrders, `f${c}`), c, viaFunction)) });
     }
     const check = await oversellCheck(rt, f);
@@ -159,8 +165,9 @@ export async function runSubmitBenchmark(argv: string[] = []): Promise<BenchRepo
       ms(percentile(r.latencies, 50)),
       ms(percentile(r.latencies, 99)),
       Math.round((r.attempts / r.wallMs) * 1000),
+      ms(r.cpuMs / r.attempts),
     ]);
-    const serial = results.find((r) => r.path === 'service' && r.concurrency === 1)!;
+    const serial = results.find((r) => r.path === 'service' && r.concurrency === 1) ?? results[0]!;
     const best = Math.max(...results.filter((r) => r.path === 'service').map((r) => (r.attempts / r.wallMs) * 1000));
     const p50 = percentile(serial.latencies, 50);
     const misses: string[] = [];
@@ -178,9 +185,11 @@ export async function runSubmitBenchmark(argv: string[] = []): Promise<BenchRepo
         `${f.prices.length.toLocaleString('en')} price entries (VIP level list with quantity breaks, every tenth customer with its own list), ` +
         `${f.hot.length} hot SKUs with ${HOT_CASES} cases each; ${docs.toLocaleString('en')} documents loaded in ${ms(setupMs, 0)}. ` +
         `Each order has 20 lines (half the carts include one hot SKU); SQLite file in a temp dir with WAL, as the local runtime runs it. ` +
-        `Latencies are of accepted submits; throughput counts every attempt (accepted or rejected) over the wall time.`,
+        `Latencies are of accepted submits; throughput counts every attempt (accepted or rejected) over the wall time. ` +
+        `CPU per submit is the process's CPU time (user + system, every thread) over the run divided by the attempts: ` +
+        `what a submit costs whatever else the machine is doing (1 ms of CPU per submit is 1,000 submits/s on one free core).`,
       '',
-      table(['path', 'concurrency', 'accepted', 'rejected', 'p50', 'p99', 'submits/s'], rows),
+      table(['path', 'concurrency', 'accepted', 'rejected', 'p50', 'p99', 'submits/s', 'CPU per submit'], rows),
       '',
       `Oversell check after ${check.heldOrders.toLocaleString('en')} held orders: ${check.oversold} SKUs with reserved > onHand, ` +
         `${check.mismatched} SKUs whose reserved differs from the held orders' quantities (of ${check.skus.toLocaleString('en')}); ` +

@@ -30,6 +30,12 @@ afterAll(() => {
   fs.rmSync(outDir, { recursive: true, force: true });
 });
 
+/** A scratch source folder under .build (inside the repo, so esbuild resolves its node_modules). */
+function fixtureDir(): string {
+  fs.mkdirSync(path.join(ROOT, '.build'), { recursive: true });
+  return fs.mkdtempSync(path.join(ROOT, '.build', 'fixture-'));
+}
+
 /** Runs a script in a fresh Node process (outside jest's module system) and parses its JSON output. */
 function runNode(script: string, env: Record<string, string> = {}): unknown {
   const out = execFileSync(process.execPath, ['-e', script], {
@@ -109,7 +115,7 @@ test('no bundle contains better-sqlite3', () => {
 });
 
 test('a function that reaches better-sqlite3 fails to bundle', async () => {
-  const srcDir = fs.mkdtempSync(path.join(ROOT, '.build', 'fixture-'));
+  const srcDir = fixtureDir();
   try {
     fs.mkdirSync(path.join(srcDir, 'leaky'));
     fs.writeFileSync(
@@ -123,7 +129,7 @@ test('a function that reaches better-sqlite3 fails to bundle', async () => {
 });
 
 test('a lazily required wx-server-sdk stays external and is listed in the function package.json', async () => {
-  const srcDir = fs.mkdtempSync(path.join(ROOT, '.build', 'fixture-'));
+  const srcDir = fixtureDir();
   try {
     fs.mkdirSync(path.join(srcDir, 'sender'));
     fs.writeFileSync(

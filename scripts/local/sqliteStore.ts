@@ -5,8 +5,13 @@
  *
  * better-sqlite3 is synchronous while the Store interface is async (Cloudbase is), so one async
  * mutex serialises access: a transaction holds it across its awaits, and every other call waits
- * for it. Nothing can observe a transaction's uncommitted writes, and concurrent submits are
- * applied one after another — the same outcome Cloudbase reaches with conflict retries.
+ * for it. Nothing can observe a transaction's uncommitted writes.
+ *
+ * Writes are group-committed: the writes of every request in flight go into one SQLite
+ * transaction that commits when the event loop has run what is ready, and each caller is
+ * answered after that commit (see exclusive). A patch is one UPDATE with json_set (patchSql), so
+ * a conditional update such as a stock reservation (`available >= q` → `$inc`) is one atomic
+ * statement, also against other processes on the same file.
  */
 import Database from 'better-sqlite3';
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -16,6 +21,7 @@ import path from 'node:path';
 import {
   applyPatch,
   COLLECTION_NAMES,
+  isInc,
   MAX_QUERY_LIMIT,
   type CollectionName,
   type DocOf,
@@ -185,36 +191,95 @@ export function compileFilter(filter: Filter, params: unknown[]): string {
   return parts.length === 0 ? '1' : parts.join(' AND ');
 }
 
-const TOP_LEVEL_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const PATCH_SEGMENT = /^[A-Za-z0-9_]+$/;
+
+/** An integer as SQLite should store it in JSON (an integer, not 3.0); other values as they are. */
+function bindJsonNumber(n: number): unknown {
+  return Number.isSafeInteger(n) ? BigInt(n) : n;
+}
 
 /**
- * A patch json_set can apply exactly, as SQL arguments (`'$.a', ?, '$.b', json('true')`), or null.
- * Integers are bound as BigInt so SQLite stores them as JSON integers (not 3.0). Increments,
- * objects, arrays, non-integer numbers, dot paths and deletes are left to applyPatch.
+ * A whole Patch as one SQL expression over the `doc` column, or null when it cannot be written
+ * exactly. json_set takes its path/value pairs left to right, and every value is computed from
+ * the stored document, so one UPDATE applies the patch with no read, parse or re-serialise in
+ * JavaScript, and a conditional update (`available >= q` → `$inc`) is a single atomic statement:
+ *  - set: a string, number, boolean, null, or an object/array (as JSON);
+ *  - `{ $inc: n }`: the current number (0 when missing or not a number) plus n;
+ *  - undefined: json_remove;
+ *  - dot paths (holds.<orderId>): each parent is first kept when it is an object, else made `{}`,
+ *    as applyPatch does.
+ * Paths are bound as parameters, so one statement serves every order's `holds.<orderId>`. Null
+ * (the caller reads, applies applyPatch and writes) for an empty patch, a key outside
+ * [A-Za-z0-9_] segments, or two entries where one path is, or lies inside, the other.
  */
-export function simplePatchSql(patch: Patch): { sql: string; params: unknown[] } | null {
-  const parts: string[] = [];
-  const params: unknown[] = [];
+export function patchSql(patch: Patch): { sql: string; params: unknown[] } | null {
   const entries = Object.entries(patch);
   if (entries.length === 0) return null;
+  const paths = entries.map(([k]) => k);
+  for (const key of paths) {
+    const segs = key.split('.');
+    if (!/^[A-Za-z_]/.test(key) || segs.some((s) => !PATCH_SEGMENT.test(s) || s === '__proto__')) return null;
+  }
+  for (const a of paths) for (const b of paths) if (a !== b && b.startsWith(`${a}.`)) return null;
+
+  const sets: string[] = [];
+  const params: unknown[] = [];
+  // Each entry in order (the stored key order is JSON.stringify's of applyPatch's result), its
+  // parents fixed just before the first entry under them.
+  const fixed = new Set<string>();
+  const fixParents = (key: string) => {
+    const segs = key.split('.');
+    for (let i = 1; i < segs.length; i++) {
+      const parent = segs.slice(0, i).join('.');
+      if (fixed.has(parent)) continue;
+      fixed.add(parent);
+      const p = `$.${parent}`;
+      sets.push(`?, CASE json_type(doc, ?) WHEN 'object' THEN doc -> ? ELSE json('{}') END`);
+      params.push(p, p, p);
+    }
+  };
+  const removes: string[] = [];
   for (const [key, value] of entries) {
-    if (!TOP_LEVEL_KEY.test(key) || key === '__proto__') return null;
-    const p = `'$.${key}'`;
-    if (typeof value === 'string') {
-      parts.push(`${p}, ?`);
-      params.push(value);
-    } else if (typeof value === 'number' && Number.isSafeInteger(value)) {
-      parts.push(`${p}, ?`);
-      params.push(BigInt(value));
+    const p = `$.${key}`;
+    fixParents(key);
+    if (value === undefined) {
+      removes.push(p);
+    } else if (isInc(value)) {
+      sets.push(`?, (CASE WHEN json_type(doc, ?) IN ('integer', 'real') THEN json_extract(doc, ?) ELSE 0 END) + ?`);
+      params.push(p, p, p, bindJsonNumber(value.$inc));
+    } else if (typeof value === 'string') {
+      sets.push('?, ?');
+      params.push(p, value);
+    } else if (typeof value === 'number') {
+      // JSON has no NaN/Infinity: JSON.stringify writes them as null.
+      if (Number.isFinite(value)) {
+        sets.push('?, ?');
+        params.push(p, bindJsonNumber(value));
+      } else {
+        sets.push(`?, json('null')`);
+        params.push(p);
+      }
     } else if (typeof value === 'boolean') {
-      parts.push(`${p}, json(${value ? "'true'" : "'false'"})`);
+      sets.push(`?, json('${value ? 'true' : 'false'}')`);
+      params.push(p);
     } else if (value === null) {
-      parts.push(`${p}, json('null')`);
+      sets.push(`?, json('null')`);
+      params.push(p);
+    } else if (typeof value === 'object') {
+      const text = JSON.stringify(value);
+      if (text === undefined) return null;
+      sets.push('?, json(?)');
+      params.push(p, text);
     } else {
       return null;
     }
   }
-  return { sql: parts.join(', '), params };
+  let sql = sets.length ? `json_set(doc, ${sets.join(', ')})` : 'doc';
+  if (removes.length) {
+    sql = `json_remove(${sql}, ${removes.map(() => '?').join(', ')})`;
+    params.push(...removes);
+  }
+  return { sql, params };
 }
 
 /**
@@ -262,11 +327,21 @@ function startCheckpointer(db: Database.Database, file: string): Worker | null {
 
 class Mutex {
   private tail: Promise<unknown> = Promise.resolve();
+  private pending = 0;
+  /** Nothing holds or waits for the lock: a synchronous job may run at once. */
+  get idle(): boolean {
+    return this.pending === 0;
+  }
   run<T>(fn: () => Promise<T> | T): Promise<T> {
+    this.pending += 1;
     const result = this.tail.then(fn);
     this.tail = result.then(
-      () => undefined,
-      () => undefined,
+      () => {
+        this.pending -= 1;
+      },
+      () => {
+        this.pending -= 1;
+      },
     );
     return result;
   }
@@ -284,6 +359,9 @@ export interface SqliteStoreOptions {
   walLimitBytes?: number;
 }
 
+/** The connection's page cache, in KiB. */
+const SQLITE_CACHE_KIB = Number(process.env.XCACHE ?? 128 * 1024);
+
 /** How many store calls pass between two looks at the WAL file's size. */
 const WAL_CHECK_EVERY = 32;
 
@@ -297,6 +375,10 @@ export class SqliteStore implements Store {
   private readonly walFile: string | null = null;
   private readonly walLimitBytes: number;
   private callsSinceWalCheck = 0;
+  /** SQLite commits made by store calls and transactions (group commit shares one among many). */
+  commits = 0;
+  /** The open group-commit batch (see exclusive), if any. */
+  private batch: { committed: Promise<void>; resolve: () => void; reject: (e: unknown) => void } | null = null;
 
   constructor(opts: SqliteStoreOptions) {
     if (opts.dataDir === ':memory:') {
@@ -306,6 +388,9 @@ export class SqliteStore implements Store {
       this.db = new Database(path.join(opts.dataDir, 'dinghuo.sqlite'));
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
+      // A page cache that holds the working set (the default is 2 MB: a catalog of 10,000 SKUs,
+      // its prices and a few thousand orders spill out of it, and every miss is a read syscall).
+      this.db.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
       this.checkpointer = startCheckpointer(this.db, path.join(opts.dataDir, 'dinghuo.sqlite'));
       this.walFile = path.join(opts.dataDir, 'dinghuo.sqlite-wal');
     }
@@ -325,6 +410,7 @@ export class SqliteStore implements Store {
   }
 
   close(): void {
+    if (this.batch) this.commitBatch();
     this.checkpointer?.postMessage('close');
     this.checkpointer = null;
     this.db.close();
@@ -339,16 +425,88 @@ export class SqliteStore implements Store {
     return s;
   }
 
-  /** Runs a synchronous read or write outside any transaction, after the current one ends. */
-  private exclusive<T>(fn: () => T): Promise<T> {
+  /**
+   * Runs a synchronous read or write outside any transaction, after the current one ends.
+   *
+   * Group commit: a write opens a batch (BEGIN IMMEDIATE) if none is open, and the batch commits
+   * once the event loop has run what is ready (setImmediate), so the writes of every request in
+   * flight share one commit instead of paying one each. A call made while a batch is open
+   * answers only after that batch has committed: no caller sees, or acts on, a write that is not
+   * yet durable. A statement that fails (a duplicate id, say) fails alone; the batch goes on.
+   */
+  private exclusive<T>(fn: () => T, kind: 'read' | 'write'): Promise<T> {
     if (this.inTx.getStore()) {
       return Promise.reject(new Error('store call inside a transaction: use the Tx passed to the callback'));
     }
-    return this.mutex.run(() => {
-      const result = fn();
-      this.boundWal();
-      return result;
+    // The calls are synchronous: when nothing holds or waits for the lock (no transaction
+    // callback between its awaits), one runs at once instead of queueing behind a resolved promise.
+    if (this.mutex.idle) {
+      try {
+        const { result, committed } = this.runExclusive(fn, kind);
+        return committed ? committed.then(() => result) : Promise.resolve(result);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    return this.mutex
+      .run(() => this.runExclusive(fn, kind))
+      .then(({ result, committed }) => (committed ? committed.then(() => result) : result));
+  }
+
+  /** With the lock held: one call, in the open batch (a write opens one). */
+  private runExclusive<T>(fn: () => T, kind: 'read' | 'write'): { result: T; committed: Promise<void> | null } {
+    if (kind === 'write' && !this.batch) this.openBatch();
+    let result: T;
+    try {
+      result = fn();
+    } catch (e) {
+      // Some errors (I/O, disk full) make SQLite roll the whole transaction back: the batch is lost.
+      if (this.batch && !this.db.inTransaction) this.failBatch(e);
+      throw e;
+    }
+    if (!this.batch) this.boundWal();
+    return { result, committed: this.batch?.committed ?? null };
+  }
+
+  private openBatch(): void {
+    this.db.exec('BEGIN IMMEDIATE');
+    let resolve!: () => void;
+    let reject!: (e: unknown) => void;
+    const committed = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
     });
+    committed.catch(() => undefined); // each waiter gets the rejection; none is unhandled here
+    const batch = { committed, resolve, reject };
+    this.batch = batch;
+    setImmediate(() => {
+      void this.mutex.run(() => {
+        if (this.batch === batch) this.commitBatch();
+      });
+    });
+  }
+
+  /** Commits the open batch (the mutex held, no transaction callback running). */
+  private commitBatch(): void {
+    const batch = this.batch;
+    if (!batch) return;
+    this.batch = null;
+    try {
+      this.db.exec('COMMIT');
+      this.commits += 1;
+    } catch (e) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      batch.reject(e);
+      return;
+    }
+    batch.resolve();
+    this.boundWal();
+  }
+
+  private failBatch(e: unknown): void {
+    const batch = this.batch;
+    this.batch = null;
+    batch?.reject(e);
   }
 
   /** Called with the mutex held and no transaction open: truncates an oversized WAL. */
@@ -419,13 +577,11 @@ export class SqliteStore implements Store {
   }
 
   patchSync<C extends CollectionName>(coll: C, id: string, patch: Patch): boolean {
-    // Fast path (the submit path's stock and credit updates): top-level fields set to a string,
-    // safe integer, boolean or null are written by one UPDATE with json_set — no read, parse,
-    // clone and re-serialise. Anything else (objects, dot paths, deletes, increments,
-    // non-integers) goes through applyPatch.
-    const simple = simplePatchSql(patch);
-    if (simple) {
-      const info = this.stmt(`UPDATE "${coll}" SET doc = json_set(doc, ${simple.sql}) WHERE id = ?`).run(...simple.params, id);
+    // One UPDATE with json_set (patchSql): no read, parse, clone and re-serialise. Patches it
+    // cannot write exactly go through applyPatch.
+    const compiled = patchSql(patch);
+    if (compiled) {
+      const info = this.stmt(`UPDATE "${coll}" SET doc = ${compiled.sql} WHERE id = ?`).run(...compiled.params, id);
       return info.changes > 0;
     }
     const current = this.getSync(coll, id);
@@ -463,55 +619,65 @@ export class SqliteStore implements Store {
   // --- Store -------------------------------------------------------------------------------
 
   get<C extends CollectionName>(coll: C, id: string): Promise<DocOf<C> | null> {
-    return this.exclusive(() => this.getSync(coll, id));
+    return this.exclusive(() => this.getSync(coll, id), 'read');
   }
 
   getMany<C extends CollectionName>(coll: C, ids: readonly string[]): Promise<DocOf<C>[]> {
-    return this.exclusive(() => this.getManySync(coll, [...new Set(ids)]));
+    return this.exclusive(() => this.getManySync(coll, [...new Set(ids)]), 'read');
   }
 
   find<C extends CollectionName>(coll: C, filter: Filter, opts: QueryOptions): Promise<DocOf<C>[]> {
-    return this.exclusive(() => this.findSync(coll, filter, opts));
+    return this.exclusive(() => this.findSync(coll, filter, opts), 'read');
   }
 
   count<C extends CollectionName>(coll: C, filter: Filter): Promise<number> {
-    return this.exclusive(() => this.countSync(coll, filter));
+    return this.exclusive(() => this.countSync(coll, filter), 'read');
   }
 
   insert<C extends CollectionName>(coll: C, doc: DocOf<C>): Promise<void> {
-    return this.exclusive(() => this.insertSync(coll, doc));
+    return this.exclusive(() => this.insertSync(coll, doc), 'write');
   }
 
   set<C extends CollectionName>(coll: C, doc: DocOf<C>): Promise<void> {
-    return this.exclusive(() => this.setSync(coll, doc));
+    return this.exclusive(() => this.setSync(coll, doc), 'write');
   }
 
   patch<C extends CollectionName>(coll: C, id: string, patch: Patch): Promise<void> {
     return this.exclusive(() => {
       this.patchSync(coll, id, patch);
-    });
+    }, 'write');
   }
 
   updateWhere<C extends CollectionName>(coll: C, filter: Filter, patch: Patch): Promise<number> {
-    return this.exclusive(() =>
-      this.db.transaction(() => {
+    return this.exclusive(() => {
+      const compiled = patchSql(patch);
+      if (compiled) {
+        // One statement: the match and the write are atomic (also against other connections on
+        // the same file), and the count is of the documents matched.
+        const params = [...compiled.params];
+        const where = compileFilter(filter, params);
+        return this.stmt(`UPDATE "${coll}" SET doc = ${compiled.sql} WHERE ${where}`).run(...params).changes;
+      }
+      return this.db.transaction(() => {
         const params: unknown[] = [];
         const where = compileFilter(filter, params);
         const rows = this.stmt(`SELECT id FROM "${coll}" WHERE ${where}`).all(...params) as { id: string }[];
         for (const r of rows) this.patchSync(coll, r.id, patch);
         return rows.length;
-        // IMMEDIATE: another connection on the same file cannot write between the read and the write.
-      }).immediate(),
-    );
+        // Inside the open batch this is a savepoint of it; IMMEDIATE when alone.
+      }).immediate();
+    }, 'write');
   }
 
   remove<C extends CollectionName>(coll: C, id: string): Promise<void> {
-    return this.exclusive(() => this.removeSync(coll, id));
+    return this.exclusive(() => this.removeSync(coll, id), 'write');
   }
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     if (this.inTx.getStore()) return Promise.reject(new Error('nested transaction'));
     return this.mutex.run(async () => {
+      // A transaction stands alone: the open batch commits first (its callers then answered).
+      this.commitBatch();
       let open = true;
       const guard = () => {
         if (!open) throw new Error('transaction already ended');
@@ -531,6 +697,7 @@ export class SqliteStore implements Store {
         const result = await this.inTx.run(true, () => fn(tx));
         open = false;
         this.db.exec('COMMIT');
+        this.commits += 1;
         this.boundWal();
         return result;
       } catch (e) {

@@ -199,7 +199,8 @@ export function applyPatch<T extends object>(doc: T, patch: Patch): T {
     let target: Record<string, unknown> = out;
     for (const k of keys.slice(0, -1)) {
       const next = target[k];
-      if (next === null || typeof next !== 'object') target[k] = {};
+      // A parent that is not a plain object (missing, a scalar or an array) becomes {}.
+      if (next === null || typeof next !== 'object' || Array.isArray(next)) target[k] = {};
       target = target[k] as Record<string, unknown>;
     }
     const last = keys[keys.length - 1]!;
@@ -209,7 +210,9 @@ export function applyPatch<T extends object>(doc: T, patch: Patch): T {
     } else if (value === undefined) {
       delete target[last];
     } else {
-      target[last] = value;
+      // A copy: the patch's own object must not be shared with (and then changed through) the
+      // document, nor between the documents one patch is applied to.
+      target[last] = value !== null && typeof value === 'object' ? structuredClone(value) : value;
     }
   }
   return out as T;
