@@ -58,6 +58,7 @@ const INDEXES: Partial<Record<CollectionName, (string | string[])[]>> = {
   sentMessages: ['at'],
   receipts: ['customerId', 'month', 'merchandiserId'],
   statementConfirmations: ['customerId'],
+  accountApplications: ['customerId', 'month'],
   backOrders: ['status', 'skuId', 'customerId', 'merchandiserId', 'createdAt'],
   samples: ['customerId', 'merchandiserId', 'status', 'requestedAt', 'requestedMonth', 'courier.sentMonth'],
 };

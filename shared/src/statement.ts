@@ -10,7 +10,9 @@
  *
  * Payments are the customer's receipts (receipts.ts), each counted on its date whether allocated
  * to orders or kept on account; an order paid before receipts existed (paidFen beyond what
- * receipts allocated to it) counts that rest on its 回款 date, as before.
+ * receipts allocated to it) counts that rest on its 回款 date, as before. Money on account applied
+ * later (冲抵预收, AccountApplication) is an order's payment at the application, never counted as
+ * received a second time.
  */
 import { z } from 'zod';
 import type { Order } from './order';
@@ -18,7 +20,7 @@ import type { OrderException } from './exception';
 import { EXCEPTION_KIND_LABELS, SEVERITY_LABELS } from './exception';
 import { ORDER_STATUS_LABELS, type OrderStatus } from './orderStatus';
 import { addDays, businessDate, startOfBusinessDate } from './time';
-import { CONFIRMATION_STATE_LABELS, confirmationState, RECEIPT_METHOD_LABELS, type ConfirmationState, type Receipt, type StatementConfirmation } from './receipts';
+import { CONFIRMATION_STATE_LABELS, confirmationState, RECEIPT_METHOD_LABELS, type AccountApplication, type ConfirmationState, type Receipt, type StatementConfirmation } from './receipts';
 
 export const MonthInput = z
   .string()
@@ -165,6 +167,7 @@ export function buildStatement(
   now: number,
   receipts: readonly Receipt[] = [],
   confirmation: StatementConfirmation | null = null,
+  applications: readonly AccountApplication[] = [],
 ): Statement {
   const b = monthBounds(month);
   const totals: StatementTotals = { orderCount: 0, orderedFen: 0, shippedFen: 0, paidFen: 0, onAccountFen: 0, openingFen: 0, closingFen: 0 };
@@ -182,6 +185,16 @@ export function buildStatement(
     for (const a of r.allocations) {
       const list = paymentsOf.get(a.orderId) ?? [];
       list.push([r.receivedAt, a.amountFen]);
+      paymentsOf.set(a.orderId, list);
+    }
+  }
+  // Money on account applied to orders later (冲抵预收): counted when received (its receipt),
+  // an order's payment when applied.
+  for (const ap of applications) {
+    if (ap.customerId !== customer._id) continue;
+    for (const a of ap.allocations) {
+      const list = paymentsOf.get(a.orderId) ?? [];
+      list.push([ap.appliedAt, a.amountFen]);
       paymentsOf.set(a.orderId, list);
     }
   }

@@ -41,15 +41,16 @@ export async function statementCustomers(store: Store, caller: Caller): Promise<
 }
 
 export async function loadStatement(store: Store, customer: Customer, month: string, now: number): Promise<Statement> {
-  const [orders, staff, receipts, confirmation] = await Promise.all([
+  const [orders, staff, receipts, confirmation, applications] = await Promise.all([
     findAll(store, 'orders', { customerId: customer._id, createdAt: { $lt: monthBounds(month).end } }, [['createdAt', 'asc']]),
     store.get('staff', customer.merchandiserId),
     // All the customer's receipts: those after the month tell which part of an order's paidFen
     // was paid before receipts existed.
     findAll(store, 'receipts', { customerId: customer._id }, [['receivedAt', 'asc']]),
     store.get('statementConfirmations', confirmationIdFor(customer._id, month)),
+    findAll(store, 'accountApplications', { customerId: customer._id }, [['appliedAt', 'asc']]),
   ]);
-  return buildStatement(customer, staff?.name ?? '', month, orders, now, receipts, confirmation);
+  return buildStatement(customer, staff?.name ?? '', month, orders, now, receipts, confirmation, applications);
 }
 
 /**
