@@ -28,6 +28,7 @@ export * from './orderFulfilment';
 export * from './receipts';
 export * from './receiptsReport';
 export * from './supply';
+export * from './backOrderOffer';
 export * from './samples';
 export * from './supplyReports';
 export * from './supplyApi';
