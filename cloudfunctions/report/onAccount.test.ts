@@ -5,9 +5,9 @@
  * a retry returns the same application; bad input writes nothing; concurrent applications never
  * apply the balance twice. The statement counts the money once.
  */
-import type { AccountApplication, Order, Receipt, ReceiptForm, Statement } from '@dinghuo/shared';
+import type { AccountApplication, MonthlyReport, Order, Receipt, ReceiptForm, Statement } from '@dinghuo/shared';
 import { storeFingerprint } from '../../scripts/local/testing/testRuntime';
-import { CUST1, LI, startFlow, WANG, type Flow } from '../../scripts/report/testFlow';
+import { ADMIN, CUST1, LI, startFlow, WANG, type Flow } from '../../scripts/report/testFlow';
 
 let flow: Flow;
 let A: Order, B: Order, C: Order;
@@ -100,5 +100,18 @@ describe('冲抵预收 (applying money on account)', () => {
     expect(mar.totals).toMatchObject({ openingFen: -(A.totalFen + 1000), shippedFen: A.totalFen + B.totalFen, paidFen: 3000 });
     expect(mar.totals.closingFen).toBe(B.totalFen - 1000 - 3000);
     expect(mar.lines.find((l) => l.orderId === A._id)).toMatchObject({ paidInMonthFen: A.totalFen, unpaidAtEndFen: 0, paidDate: '2027-03-12' });
+  });
+
+  it('the monthly report’s 回款 is what reached the orders in the month: applications when applied, not the advance', async () => {
+    const row = async (month: string) => (await flow.call<MonthlyReport>('admin', 'monthlyReport', { month }, ADMIN)).byCustomer.find((c) => c.customerId === 'cus_RK1');
+    // February: the advance was received, but paid no order
+    expect((await row('2027-02'))?.paidFen ?? 0).toBe(0);
+    // March: A in full and 1,000 of B on the 12th, then the 2,000 of the race
+    expect((await row('2027-03'))!.paidFen).toBe(A.totalFen + 1000 + 2000);
+    // April: 500 more to B. March keeps what it had; April counts only the 500 (not B's whole paidFen).
+    flow.setClock('2027-04-02T02:00:00Z');
+    await flow.call<Receipt>('report', 'recordReceipt', { requestId: 'onacc-rc-0003', customerId: 'cus_RK1', amountFen: 500, method: 'bank', date: '2027-04-02', mode: 'orders', allocations: [{ orderId: B._id, amountFen: 500 }] }, WANG);
+    expect((await row('2027-03'))!.paidFen).toBe(A.totalFen + 1000 + 2000);
+    expect((await row('2027-04'))!.paidFen).toBe(500);
   });
 });

@@ -192,7 +192,9 @@ export const AccountApplication = z.object({
   requestId: z.string(),
   customerId: Id,
   customer: z.object({ code: z.string(), name: z.string() }),
+  /** The customer's merchandiser when it was applied. */
   merchandiserId: Id,
+  merchandiser: z.object({ name: z.string() }),
   amountFen: Fen.min(1),
   allocations: z.array(ReceiptAllocation).min(1),
   /** The instant the orders count it as paid (when it was applied), its business date and month. */

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {
+  buildMonthlyReport,
   allocateReceipt,
   planOnAccountApplication,
   sameApplicationRequest,
@@ -267,6 +268,33 @@ describe('statement with receipts (对账单)', () => {
     expect(confirmationState(end, 500, null, end)).toBe('confirmable');
     expect(confirmationState(end, 500, { closingFen: 500 }, end + 1)).toBe('confirmed');
     expect(confirmationState(end, 400, { closingFen: 500 }, end + 1)).toBe('changed');
+  });
+});
+
+describe('the monthly report’s 回款 from the receipts (exact for part-paid orders)', () => {
+  it('counts each allocation in its own month, money on account when applied, and paidFen no receipt explains on its 回款 date', () => {
+    const part = order('2026-10-01T02:00:00Z', 10_000, { shipped: '2026-10-05T02:00:00Z', paidFen: 8_000 });
+    const r1 = receipt('2026-10-20', 3_000, [[part, 3_000]]);
+    const r2 = receipt('2026-11-06', 4_500, [[part, 4_000]]); // 500 on account
+    const ap = {
+      _id: 'ap_9', requestId: 'q9', customerId: CUS._id, customer: { code: 'C1', name: CUS.name }, merchandiserId: 'stf_wang', merchandiser: { name: '王敏' }, amountFen: 1_000,
+      allocations: [{ orderId: part._id, orderNo: part.orderNo, amountFen: 1_000 }], appliedAt: at('2026-11-10T02:00:00Z'), date: '2026-11-10', month: '2026-11',
+      note: '', requested: { mode: 'auto', amountFen: null }, by: { role: 'merchandiser', name: '王敏' }, at: at('2026-11-10T02:00:00Z'),
+    } as AccountApplication;
+    // paid before receipts existed: 回款 node in November, no receipt
+    const legacy = order('2026-10-02T02:00:00Z', 2_000, { shipped: '2026-10-03T02:00:00Z', paidFen: 2_000, status: 'completed' });
+    legacy.nodes = legacy.nodes.map((n) => (n.key === 'payment' ? { ...n, actualAt: at('2026-11-03T02:00:00Z') } : n));
+    // another customer's receipt to an order the report did not read (placed long before)
+    const old = order('2024-01-01T02:00:00Z', 900, { customerId: 'cus_2', shipped: '2024-01-02T02:00:00Z' });
+    const r3 = receipt('2026-11-12', 900, [[old, 900]], { customerId: 'cus_2', merch: 'stf_li' });
+    const payments = { receipts: [r1, r2, r3], applications: [ap] };
+    const nov = buildMonthlyReport('2026-11', [part, legacy], [], new Map(), 0, payments);
+    expect(nov.byCustomer.map((c) => [c.customerId, c.paidFen, c.merchandiserName])).toEqual([[CUS._id, 4_000 + 1_000 + 2_000, '王敏'], ['cus_2', 900, '李强']]);
+    expect(nov.totals.paidFen).toBe(7_900);
+    const oct = buildMonthlyReport('2026-10', [part, legacy], [], new Map(), 0, payments);
+    expect(oct.byCustomer.find((c) => c.customerId === CUS._id)!.paidFen).toBe(3_000);
+    // without the payments: the approximation (a part-paid order's whole paidFen in one month)
+    expect(buildMonthlyReport('2026-11', [part, legacy], [], new Map(), 0).totals.paidFen).not.toBe(7_000);
   });
 });
 

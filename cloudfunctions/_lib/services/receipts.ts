@@ -128,9 +128,10 @@ export async function applyOnAccount(store: Store, caller: Caller, input: ApplyO
     if (!sameApplicationRequest(a, input)) throw new DomainError('REQUEST_ID_REUSED');
     return a;
   };
-  const [existing, candidates] = await Promise.all([
+  const [existing, candidates, merchandiser] = await Promise.all([
     store.get('accountApplications', id),
     input.mode === 'orders' ? Promise.resolve([...new Set(input.allocations.map((a) => a.orderId))]) : payableOrders(store, customer._id).then((os) => os.map((o) => o._id)),
+    store.get('staff', customer.merchandiserId),
   ]);
   if (existing) return same(existing);
   const actor = actorOf(caller);
@@ -153,6 +154,7 @@ export async function applyOnAccount(store: Store, caller: Caller, input: ApplyO
       customerId: customer._id,
       customer: { code: customer.code, name: customer.name },
       merchandiserId: customer.merchandiserId,
+      merchandiser: { name: merchandiser?.name ?? '' },
       amountFen,
       allocations,
       appliedAt: now,
