@@ -128,6 +128,8 @@ describe('every action answers its output schema', () => {
     await call('report', 'statementXlsx', { month: '2026-11' }, HUALIAN);
     await call('report', 'receiptForm', { customerId: 'cus_hualian' }, WANG);
     await call('report', 'recordReceipt', { requestId: reqId(20), customerId: 'cus_hualian', amountFen: 12345, method: 'bank', date: '2026-11-24', reference: 'B1' }, WANG);
+    await call('report', 'recordReceipt', { requestId: reqId(21), customerId: 'cus_hualian', amountFen: 500, method: 'cash', date: '2026-11-24', mode: 'account' }, WANG);
+    await call('report', 'applyOnAccount', { requestId: reqId(22), customerId: 'cus_hualian', mode: 'auto', amountFen: 500 }, WANG);
     await call('report', 'confirmStatement', { month: '2026-10' }, HUALIAN);
     await call('report', 'receiptsReport', { month: '2026-11' }, WANG);
     await call('report', 'receiptsReport', { month: '2026-11', format: 'xlsx' }, ADMIN);

@@ -10,7 +10,7 @@ import { defineFunction } from '../_lib/runtime';
 import { requireStaff } from '../_lib/identity';
 import { loadStatement, statementCustomerFor, statementCustomers } from '../_lib/services/reports';
 import { statementXlsx } from '../_lib/services/reportXlsx';
-import { confirmStatement, loadReceiptsReport, receiptForm, recordReceipt } from '../_lib/services/receipts';
+import { applyOnAccount, confirmStatement, loadReceiptsReport, receiptForm, recordReceipt } from '../_lib/services/receipts';
 import { receiptsReportXlsx } from '../_lib/services/receiptXlsx';
 
 export const main = defineFunction(Api.report, {
@@ -21,6 +21,7 @@ export const main = defineFunction(Api.report, {
     statementXlsx(await loadStatement(store, await statementCustomerFor(store, caller, input.customerId), input.month, now)),
   recordReceipt: async (input, { store, caller, now }) => recordReceipt(store, caller, input, now),
   receiptForm: async (input, { store, caller }) => receiptForm(store, caller, input.customerId),
+  applyOnAccount: async (input, { store, caller, now }) => applyOnAccount(store, caller, input, now),
   confirmStatement: async (input, { store, caller, now }) => confirmStatement(store, caller, input, now),
   receiptsReport: async (input, { store, caller, now, config }) => {
     const report = await loadReceiptsReport(store, caller, input.month, now, config);

@@ -62,8 +62,9 @@ const INDEXES: Partial<Record<CollectionName, (string | string[])[]>> = {
   reservations: [['state', 'deadline']],
   consents: ['openid'],
   sentMessages: ['at'],
-  receipts: ['customerId', 'month', 'merchandiserId'],
+  receipts: ['customerId', 'month', 'merchandiserId', 'at'],
   statementConfirmations: ['customerId'],
+  accountApplications: ['customerId', 'month', 'at'],
   backOrders: ['status', 'skuId', 'customerId', 'merchandiserId', 'createdAt'],
   samples: ['customerId', 'merchandiserId', 'status', 'requestedAt', 'requestedMonth', 'courier.sentMonth'],
 };

@@ -22,7 +22,7 @@ import { ImportKind } from './importRows';
 import { Order, CartLineInput } from './order';
 import { OrderStatus } from './orderStatus';
 import { NodeKey } from './progress';
-import { Receipt, ReceiptMethod } from './receipts';
+import { AccountApplication, Receipt, ReceiptMethod } from './receipts';
 import { MessageJobStatus } from './subscription';
 import { TODAY_BUCKETS, type TodayBucket } from './labels';
 import { BackOrder } from './supply';
@@ -359,6 +359,7 @@ const ReceiptForm = z.object({
     }),
   ),
   recent: z.array(Receipt),
+  applications: z.array(AccountApplication),
 });
 
 const ReceiptsReport = z.object({
@@ -805,6 +806,7 @@ export const ApiOutputSchemas = {
     statementXlsx: o('report', 'statementXlsx')(XlsxFile),
     recordReceipt: o('report', 'recordReceipt')(Receipt),
     receiptForm: o('report', 'receiptForm')(ReceiptForm),
+    applyOnAccount: o('report', 'applyOnAccount')(AccountApplication),
     confirmStatement: o('report', 'confirmStatement')(Statement),
     receiptsReport: o('report', 'receiptsReport')(z.union([ReceiptsReport, XlsxFile])),
   },

@@ -28,6 +28,8 @@ export * from './orderFulfilment';
 export * from './receipts';
 export * from './receiptsReport';
 export * from './supply';
+export * from './backOrderOffer';
+export * from './changeLines';
 export * from './samples';
 export * from './supplyReports';
 export * from './supplyApi';

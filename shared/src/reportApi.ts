@@ -8,7 +8,7 @@ import { Id } from './ids';
 import { ImportKind, SheetRow } from './importRows';
 import type { ImportReport } from './importPlan';
 import { MonthInput, type MonthlyReport, type Statement } from './statement';
-import { RecordReceiptInput, type Receipt } from './receipts';
+import { ApplyOnAccountInput, RecordReceiptInput, type AccountApplication, type Receipt } from './receipts';
 import type { ReceiptsReport } from './receiptsReport';
 import type { OrderStatus } from './orderStatus';
 
@@ -39,6 +39,8 @@ export const ReportInputs = {
   recordReceipt: RecordReceiptInput,
   /** What the receipt form needs: the customer's balances, unpaid orders and recent receipts. */
   receiptForm: z.object({ customerId: Id }),
+  /** 冲抵预收 (staff): applies the customer's on-account balance to its orders. Idempotent by requestId. */
+  applyOnAccount: ApplyOnAccountInput,
   /** 对账确认: the customer confirms its own statement of a month that has ended. */
   confirmStatement: z.object({ month: MonthInput, note: z.string().trim().max(200).default('') }),
   /** 货款回笼 and 提成 for a month (staff: a merchandiser sees its own; an admin all). */
@@ -63,6 +65,8 @@ export interface ReceiptForm {
   /** Unpaid orders in the order auto allocation pays them. */
   openOrders: PayableOrderRow[];
   recent: Receipt[];
+  /** Recent applications of money on account (冲抵预收), newest first. */
+  applications: AccountApplication[];
 }
 
 /** A generated spreadsheet, returned inline (works the same on Cloudbase and locally). */
@@ -90,6 +94,7 @@ export interface ReportOutputs {
   statementXlsx: XlsxFile;
   recordReceipt: Receipt;
   receiptForm: ReceiptForm;
+  applyOnAccount: AccountApplication;
   confirmStatement: Statement;
   receiptsReport: ReceiptsReport | XlsxFile;
 }

@@ -10,7 +10,9 @@
  *
  * Payments are the customer's receipts (receipts.ts), each counted on its date whether allocated
  * to orders or kept on account; an order paid before receipts existed (paidFen beyond what
- * receipts allocated to it) counts that rest on its 回款 date, as before.
+ * receipts allocated to it) counts that rest on its 回款 date, as before. Money on account applied
+ * later (冲抵预收, AccountApplication) is an order's payment at the application, never counted as
+ * received a second time.
  */
 import { z } from 'zod';
 import type { Order } from './order';
@@ -18,7 +20,7 @@ import type { OrderException } from './exception';
 import { EXCEPTION_KIND_LABELS, SEVERITY_LABELS } from './exception';
 import { ORDER_STATUS_LABELS, type OrderStatus } from './orderStatus';
 import { addDays, businessDate, startOfBusinessDate } from './time';
-import { CONFIRMATION_STATE_LABELS, confirmationState, RECEIPT_METHOD_LABELS, type ConfirmationState, type Receipt, type StatementConfirmation } from './receipts';
+import { CONFIRMATION_STATE_LABELS, confirmationState, RECEIPT_METHOD_LABELS, type AccountApplication, type ConfirmationState, type Receipt, type StatementConfirmation } from './receipts';
 
 export const MonthInput = z
   .string()
@@ -165,6 +167,7 @@ export function buildStatement(
   now: number,
   receipts: readonly Receipt[] = [],
   confirmation: StatementConfirmation | null = null,
+  applications: readonly AccountApplication[] = [],
 ): Statement {
   const b = monthBounds(month);
   const totals: StatementTotals = { orderCount: 0, orderedFen: 0, shippedFen: 0, paidFen: 0, onAccountFen: 0, openingFen: 0, closingFen: 0 };
@@ -182,6 +185,16 @@ export function buildStatement(
     for (const a of r.allocations) {
       const list = paymentsOf.get(a.orderId) ?? [];
       list.push([r.receivedAt, a.amountFen]);
+      paymentsOf.set(a.orderId, list);
+    }
+  }
+  // Money on account applied to orders later (冲抵预收): counted when received (its receipt),
+  // an order's payment when applied.
+  for (const ap of applications) {
+    if (ap.customerId !== customer._id) continue;
+    for (const a of ap.allocations) {
+      const list = paymentsOf.get(a.orderId) ?? [];
+      list.push([ap.appliedAt, a.amountFen]);
       paymentsOf.set(a.orderId, list);
     }
   }
@@ -320,6 +333,17 @@ export interface MonthlyReport {
 }
 
 /**
+ * What was paid to orders, for the monthly report's 回款: receipts (their allocations, at the
+ * receipt's date) and applications of money on account (at the application). For exactness they
+ * must include every allocation to the orders given (the loader reads those recorded since the
+ * earliest of them was placed) and every one dated in the month.
+ */
+export interface MonthPayments {
+  receipts: readonly Receipt[];
+  applications: readonly AccountApplication[];
+}
+
+/**
  * The supplier's report for a month: by customer (ordered, shipped, paid), by product
  * (quantities ordered and shipped) and the exceptions opened in the month. `orders` may hold
  * any orders; only the month's flows are counted.
@@ -330,29 +354,39 @@ export function buildMonthlyReport(
   exceptions: readonly OrderException[],
   customerNames: ReadonlyMap<string, string>,
   now: number,
+  payments?: MonthPayments,
 ): MonthlyReport {
   const b = monthBounds(month);
   const byCustomer = new Map<string, CustomerMonthRow>();
   const byProduct = new Map<string, ProductMonthRow>();
   const seen = new Set<string>();
-  const customerRow = (o: Order): CustomerMonthRow => {
-    let row = byCustomer.get(o.customerId);
+  const rowFor = (customerId: string, code: string, name: string, merchandiserName: string): CustomerMonthRow => {
+    let row = byCustomer.get(customerId);
     if (!row) {
-      row = {
-        customerId: o.customerId,
-        customerCode: o.customer.code,
-        customerName: o.customer.name,
-        merchandiserName: o.merchandiser.name,
-        orderCount: 0,
-        orderedFen: 0,
-        shippedCount: 0,
-        shippedFen: 0,
-        paidFen: 0,
-      };
-      byCustomer.set(o.customerId, row);
+      row = { customerId, customerCode: code, customerName: name, merchandiserName, orderCount: 0, orderedFen: 0, shippedCount: 0, shippedFen: 0, paidFen: 0 };
+      byCustomer.set(customerId, row);
     }
     return row;
   };
+  const customerRow = (o: Order): CustomerMonthRow => rowFor(o.customerId, o.customer.code, o.customer.name, o.merchandiser.name);
+  // 回款 from the payments: each allocation of a receipt (at its date) or of money on account
+  // (when applied) counts in its month; an order's paidFen beyond its allocations (paid before
+  // receipts existed) counts on its 回款 date.
+  const allocatedTo = new Map<string, number>();
+  const paidInMonth: [customer: { id: string; code: string; name: string; merchandiserName: string }, fen: number][] = [];
+  if (payments) {
+    const flows: [at: number, customer: { id: string; code: string; name: string; merchandiserName: string }, fen: number, orderId: string][] = [];
+    for (const r of payments.receipts) {
+      for (const a of r.allocations) flows.push([r.receivedAt, { id: r.customerId, code: r.customer.code, name: r.customer.name, merchandiserName: r.merchandiser.name }, a.amountFen, a.orderId]);
+    }
+    for (const ap of payments.applications) {
+      for (const a of ap.allocations) flows.push([ap.appliedAt, { id: ap.customerId, code: ap.customer.code, name: ap.customer.name, merchandiserName: ap.merchandiser.name }, a.amountFen, a.orderId]);
+    }
+    for (const [at, c, fen, orderId] of flows) {
+      allocatedTo.set(orderId, (allocatedTo.get(orderId) ?? 0) + fen);
+      if (at >= b.start && at < b.end) paidInMonth.push([c, fen]);
+    }
+  }
   const productRow = (l: Order['lines'][number]): ProductMonthRow => {
     let row = byProduct.get(l.skuId);
     if (!row) {
@@ -368,7 +402,11 @@ export function buildMonthlyReport(
     const shippedIn = within(shippedAt(o), b);
     const paid = paidAt(o);
     const paidIn = within(paid, b);
-    if (!placedIn && !shippedIn && !paidIn) continue;
+    // With the payments: only what no receipt explains, on the 回款 date; without: the order's
+    // paidFen in the month of its 回款 (approximate for part-paid orders).
+    const legacyFen = payments ? Math.max(0, o.paidFen - (allocatedTo.get(o._id) ?? 0)) : o.paidFen;
+    const paidInFen = paidIn ? legacyFen : 0;
+    if (!placedIn && !shippedIn && paidInFen === 0) continue;
     const c = customerRow(o);
     if (placedIn) {
       c.orderCount += 1;
@@ -388,8 +426,10 @@ export function buildMonthlyReport(
         p.shippedFen += l.amountFen;
       }
     }
-    if (paidIn) c.paidFen += o.paidFen;
+    c.paidFen += paidInFen;
   }
+  // after the orders, so a customer's row takes its name and merchandiser from its orders
+  for (const [c, fen] of paidInMonth) rowFor(c.id, c.code, c.name, c.merchandiserName).paidFen += fen;
   const exRows: ExceptionRow[] = exceptions
     .filter((e) => e.openedAt >= b.start && e.openedAt < b.end)
     .sort((x, y) => x.openedAt - y.openedAt)

@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import {
+  buildMonthlyReport,
   allocateReceipt,
+  planOnAccountApplication,
+  sameApplicationRequest,
+  type AccountApplication,
   buildReceiptsReport,
   buildStatement,
   commissionFen,
@@ -147,6 +151,61 @@ describe('allocateReceipt (收款核销)', () => {
   });
 });
 
+describe('applying money on account (冲抵预收)', () => {
+  const shipped = order('2026-10-01T02:00:00Z', 10_000, { shipped: '2026-10-05T02:00:00Z' });
+  const later = order('2026-10-03T02:00:00Z', 6_000, { paidFen: 1_000 });
+  const cancelled = order('2026-10-02T02:00:00Z', 7_000, { status: 'cancelled' });
+  const all = [later, cancelled, shipped];
+  const auto = (amountFen?: number) => ({ mode: 'auto' as const, amountFen, allocations: [] });
+
+  it('auto applies the whole balance, or the amount asked, oldest shipped first', () => {
+    expect(planOnAccountApplication('cus_1', 12_000, auto(), all).map((a) => [a.orderId, a.amountFen])).toEqual([[shipped._id, 10_000], [later._id, 2_000]]);
+    expect(planOnAccountApplication('cus_1', 12_000, auto(3_000), all).map((a) => [a.orderId, a.amountFen])).toEqual([[shipped._id, 3_000]]);
+    // more balance than the orders owe: only what they owe is applied, the rest stays on account
+    expect(planOnAccountApplication('cus_1', 99_000, auto(), all).reduce((n, a) => n + a.amountFen, 0)).toBe(15_000);
+  });
+
+  it('orders: the amounts named, within the balance and what each owes', () => {
+    const plan = planOnAccountApplication('cus_1', 6_000, { mode: 'orders', allocations: [{ orderId: later._id, amountFen: 5_000 }, { orderId: shipped._id, amountFen: 1_000 }] }, all);
+    expect(plan.map((a) => [a.orderId, a.amountFen])).toEqual([[later._id, 5_000], [shipped._id, 1_000]]);
+  });
+
+  it('refuses an empty or short balance, nothing to pay, and bad allocations', () => {
+    expect(codeOf(() => planOnAccountApplication('cus_1', 0, auto(), all))).toBe('ON_ACCOUNT_EMPTY');
+    expect(codeOf(() => planOnAccountApplication('cus_1', -5, auto(), all))).toBe('ON_ACCOUNT_EMPTY');
+    expect(codeOf(() => planOnAccountApplication('cus_1', 2_000, auto(2_001), all))).toBe('ON_ACCOUNT_INSUFFICIENT');
+    expect(codeOf(() => planOnAccountApplication('cus_1', 2_000, auto(), [cancelled]))).toBe('NOTHING_TO_APPLY');
+    expect(codeOf(() => planOnAccountApplication('cus_1', 2_000, { mode: 'orders', allocations: [{ orderId: shipped._id, amountFen: 2_001 }] }, all))).toBe('ON_ACCOUNT_INSUFFICIENT');
+    expect(codeOf(() => planOnAccountApplication('cus_1', 9_000, { mode: 'orders', allocations: [{ orderId: later._id, amountFen: 5_001 }] }, all))).toBe('ALLOCATION_EXCEEDS_UNPAID');
+    expect(codeOf(() => planOnAccountApplication('cus_1', 9_000, { mode: 'orders', allocations: [{ orderId: cancelled._id, amountFen: 1 }] }, all))).toBe('RECEIPT_ALLOCATION_INVALID');
+    expect(codeOf(() => planOnAccountApplication('cus_1', 9_000, { mode: 'orders', allocations: [] }, all))).toBe('RECEIPT_ALLOCATION_INVALID');
+    expect(codeOf(() => planOnAccountApplication('cus_1', 9_000, { mode: 'auto', allocations: [{ orderId: later._id, amountFen: 1 }] }, all))).toBe('RECEIPT_ALLOCATION_INVALID');
+  });
+
+  it('never applies more than the balance nor more than an order owes', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 1, max: 50_000 }), fc.integer({ min: 0, max: 100 })), { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 200_000 }), (specs, balance) => {
+        const orders = specs.map(([total, pct]) => order('2026-10-01T02:00:00Z', total, { paidFen: Math.floor((total * pct) / 100) }));
+        const owed = orders.reduce((n, o) => n + o.totalFen - o.paidFen, 0);
+        if (owed === 0) return;
+        const plan = planOnAccountApplication('cus_1', balance, auto(), orders);
+        expect(plan.reduce((n, a) => n + a.amountFen, 0)).toBe(Math.min(balance, owed));
+        for (const a of plan) expect(a.amountFen).toBeLessThanOrEqual(orders.find((o) => o._id === a.orderId)!.totalFen - orders.find((o) => o._id === a.orderId)!.paidFen);
+      }),
+    );
+  });
+
+  it('a retry is the same request only with the same mode and amounts', () => {
+    const ap = { customerId: 'cus_1', requested: { mode: 'auto', amountFen: null }, allocations: [{ orderId: 'o1', orderNo: 'D1', amountFen: 5 }] } as unknown as AccountApplication;
+    expect(sameApplicationRequest(ap, { requestId: 'x', customerId: 'cus_1', mode: 'auto', allocations: [], note: '' })).toBe(true);
+    expect(sameApplicationRequest(ap, { requestId: 'x', customerId: 'cus_1', mode: 'auto', amountFen: 5, allocations: [], note: '' })).toBe(false);
+    expect(sameApplicationRequest(ap, { requestId: 'x', customerId: 'cus_1', mode: 'orders', allocations: [{ orderId: 'o1', amountFen: 5 }], note: '' })).toBe(false);
+    const byOrders = { ...ap, requested: { mode: 'orders', amountFen: null } } as AccountApplication;
+    expect(sameApplicationRequest(byOrders, { requestId: 'x', customerId: 'cus_1', mode: 'orders', allocations: [{ orderId: 'o1', amountFen: 5 }], note: '' })).toBe(true);
+    expect(sameApplicationRequest(byOrders, { requestId: 'x', customerId: 'cus_1', mode: 'orders', allocations: [{ orderId: 'o1', amountFen: 6 }], note: '' })).toBe(false);
+  });
+});
+
 describe('statement with receipts (对账单)', () => {
   it('opening, deliveries, receipts (allocated and on account) and closing for the month', () => {
     const A = order('2026-10-01T02:00:00Z', 10_000, { shipped: '2026-10-10T02:00:00Z', status: 'delivered', paidFen: 10_000 });
@@ -188,12 +247,54 @@ describe('statement with receipts (对账单)', () => {
     expect(s.totals).toMatchObject({ openingFen: 10_000, paidFen: 10_000, closingFen: 0 });
   });
 
+  it('money on account applied later pays the order on the application date and is not received twice', () => {
+    const A = order('2026-11-02T02:00:00Z', 8_000, { shipped: '2026-11-05T02:00:00Z', paidFen: 8_000 });
+    const r = receipt('2026-10-20', 8_000, []); // all on account, in October
+    const ap = {
+      _id: 'ap_1', requestId: 'q', customerId: CUS._id, customer: { code: 'C1', name: CUS.name }, merchandiserId: 'stf_1', amountFen: 8_000,
+      allocations: [{ orderId: A._id, orderNo: A.orderNo, amountFen: 8_000 }], appliedAt: at('2026-11-10T02:00:00Z'), date: '2026-11-10', month: '2026-11',
+      note: '', requested: { mode: 'auto', amountFen: null }, by: { role: 'merchandiser', name: '王敏' }, at: at('2026-11-10T02:00:00Z'),
+    } as AccountApplication;
+    const s = buildStatement(CUS, '王敏', '2026-11', [A], at('2026-12-01T02:00:00Z'), [r], null, [ap]);
+    expect(s.totals).toMatchObject({ openingFen: -8_000, shippedFen: 8_000, paidFen: 0, closingFen: 0 });
+    expect(s.lines.find((l) => l.orderId === A._id)).toMatchObject({ paidInMonthFen: 8_000, unpaidAtEndFen: 0, paidDate: '2026-11-10' });
+    // without the application, A's paidFen would look paid before receipts existed and be counted again
+    expect(buildStatement(CUS, '王敏', '2026-11', [A], at('2026-12-01T02:00:00Z'), [r]).totals.closingFen).not.toBe(0);
+  });
+
   it('a confirmation is confirmed while the closing balance matches, changed when it does not', () => {
     const end = monthBounds('2026-11').end;
     expect(confirmationState(end, 500, null, end - 1)).toBe('open');
     expect(confirmationState(end, 500, null, end)).toBe('confirmable');
     expect(confirmationState(end, 500, { closingFen: 500 }, end + 1)).toBe('confirmed');
     expect(confirmationState(end, 400, { closingFen: 500 }, end + 1)).toBe('changed');
+  });
+});
+
+describe('the monthly report’s 回款 from the receipts (exact for part-paid orders)', () => {
+  it('counts each allocation in its own month, money on account when applied, and paidFen no receipt explains on its 回款 date', () => {
+    const part = order('2026-10-01T02:00:00Z', 10_000, { shipped: '2026-10-05T02:00:00Z', paidFen: 8_000 });
+    const r1 = receipt('2026-10-20', 3_000, [[part, 3_000]]);
+    const r2 = receipt('2026-11-06', 4_500, [[part, 4_000]]); // 500 on account
+    const ap = {
+      _id: 'ap_9', requestId: 'q9', customerId: CUS._id, customer: { code: 'C1', name: CUS.name }, merchandiserId: 'stf_wang', merchandiser: { name: '王敏' }, amountFen: 1_000,
+      allocations: [{ orderId: part._id, orderNo: part.orderNo, amountFen: 1_000 }], appliedAt: at('2026-11-10T02:00:00Z'), date: '2026-11-10', month: '2026-11',
+      note: '', requested: { mode: 'auto', amountFen: null }, by: { role: 'merchandiser', name: '王敏' }, at: at('2026-11-10T02:00:00Z'),
+    } as AccountApplication;
+    // paid before receipts existed: 回款 node in November, no receipt
+    const legacy = order('2026-10-02T02:00:00Z', 2_000, { shipped: '2026-10-03T02:00:00Z', paidFen: 2_000, status: 'completed' });
+    legacy.nodes = legacy.nodes.map((n) => (n.key === 'payment' ? { ...n, actualAt: at('2026-11-03T02:00:00Z') } : n));
+    // another customer's receipt to an order the report did not read (placed long before)
+    const old = order('2024-01-01T02:00:00Z', 900, { customerId: 'cus_2', shipped: '2024-01-02T02:00:00Z' });
+    const r3 = receipt('2026-11-12', 900, [[old, 900]], { customerId: 'cus_2', merch: 'stf_li' });
+    const payments = { receipts: [r1, r2, r3], applications: [ap] };
+    const nov = buildMonthlyReport('2026-11', [part, legacy], [], new Map(), 0, payments);
+    expect(nov.byCustomer.map((c) => [c.customerId, c.paidFen, c.merchandiserName])).toEqual([[CUS._id, 4_000 + 1_000 + 2_000, '王敏'], ['cus_2', 900, '李强']]);
+    expect(nov.totals.paidFen).toBe(7_900);
+    const oct = buildMonthlyReport('2026-10', [part, legacy], [], new Map(), 0, payments);
+    expect(oct.byCustomer.find((c) => c.customerId === CUS._id)!.paidFen).toBe(3_000);
+    // without the payments: the approximation (a part-paid order's whole paidFen in one month)
+    expect(buildMonthlyReport('2026-11', [part, legacy], [], new Map(), 0).totals.paidFen).not.toBe(7_000);
   });
 });
 

@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import {
+  backOrderOfferFor,
+  backOrderOffersForSubmitError,
   buildShortfall,
   checkAllocation,
   DomainError,
@@ -186,5 +188,29 @@ describe('customers import: 优先级 and 区域', () => {
     const plan = planCustomers([{ row: good.row, value: good.value }], { customersByCode: new Map(), customersByInvitation: new Map(), levels: [], staff: [] }, () => 'INV00001');
     const doc = plan.writes.find((w) => w.coll === 'customers')!.doc as { priority?: number; region?: string };
     expect(doc).toMatchObject({ priority: 8, region: '华东' });
+  });
+});
+
+describe('back-order offers in the cart and submit (缺货登记)', () => {
+  const line = (over: Partial<Parameters<typeof backOrderOfferFor>[0]> = {}) => ({ skuId: 'sku_1', unit: 'case' as const, count: 3, qty: 36, available: 10, error: { code: 'OUT_OF_STOCK' }, ...over });
+
+  it('offers a line that wants more than is available, with what is wanted and available', () => {
+    expect(backOrderOfferFor(line())).toEqual({ skuId: 'sku_1', unit: 'case', count: 3, qty: 36, available: 10 });
+    expect(backOrderOfferFor(line({ available: -4 }))?.available).toBe(0);
+  });
+
+  it('offers nothing for a line that fits or has another problem', () => {
+    expect(backOrderOfferFor(line({ qty: 10, error: null }))).toBeNull();
+    expect(backOrderOfferFor(line({ error: { code: 'BELOW_MOQ' } }))).toBeNull();
+    expect(backOrderOfferFor(line({ error: { code: 'SKU_INACTIVE' } }))).toBeNull();
+    expect(backOrderOfferFor(line({ count: 0 }))).toBeNull();
+  });
+
+  it('after a submit refused OUT_OF_STOCK: the cart lines of the SKU named', () => {
+    const cart = [{ skuId: 'sku_1', unit: 'case' as const, count: 2 }, { skuId: 'sku_1', unit: 'piece' as const, count: 5 }, { skuId: 'sku_2', unit: 'piece' as const, count: 1 }];
+    expect(backOrderOffersForSubmitError({ code: 'OUT_OF_STOCK', details: { skuId: 'sku_1', wanted: 29, available: 3 } }, cart).map((o) => [o.unit, o.count, o.available])).toEqual([['case', 2, 3], ['piece', 5, 3]]);
+    expect(backOrderOffersForSubmitError({ code: 'CREDIT_LIMIT_EXCEEDED', details: { skuId: 'sku_1' } }, cart)).toEqual([]);
+    expect(backOrderOffersForSubmitError({ code: 'OUT_OF_STOCK' }, cart)).toEqual([]);
+    expect(backOrderOffersForSubmitError(null, cart)).toEqual([]);
   });
 });

@@ -14,6 +14,7 @@
  */
 import type {
   Account,
+  AccountApplication,
   AfterSalesRequest,
   BackOrder,
   Category,
@@ -99,12 +100,14 @@ export interface Collections {
   statementConfirmations: StatementConfirmation;
   backOrders: BackOrder;
   samples: Sample;
+  accountApplications: AccountApplication;
 }
 export type CollectionName = keyof Collections;
 export const COLLECTION_NAMES: readonly CollectionName[] = [
   'users', 'staff', 'customers', 'levels', 'categories', 'products', 'skus', 'priceLists', 'prices',
   'stock', 'accounts', 'reservations', 'orders', 'exceptions', 'afterSales', 'consents', 'messageJobs', 'sentMessages', 'importRuns',
   'operatorCalls', 'stockMovements', 'receipts', 'statementConfirmations', 'backOrders', 'samples',
+  'accountApplications',
 ];
 
 export type Scalar = string | number | boolean | null;

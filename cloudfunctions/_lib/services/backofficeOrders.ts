@@ -210,7 +210,7 @@ export async function dashboard(store: Store, caller: Caller, input: In<'dashboa
     loadMonthlyInputs(store, month, scope),
   ]);
   const live = todays.filter((o) => LIVE_STATUSES.includes(o.status));
-  const report = buildMonthlyReport(month, monthly.orders, monthly.exceptions, monthly.names, now);
+  const report = buildMonthlyReport(month, monthly.orders, monthly.exceptions, monthly.names, now, monthly.payments);
 
   const b = monthBounds(month);
   const byDayMap = new Map<string, { orders: number; amountFen: number }>();

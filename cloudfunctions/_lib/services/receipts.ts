@@ -6,6 +6,11 @@
  */
 import {
   allocateReceipt,
+  applicationIdFor,
+  planOnAccountApplication,
+  sameApplicationRequest,
+  type AccountApplication,
+  type ApplyOnAccountInput,
   allocationOrder,
   buildReceiptsReport,
   checkConfirmable,
@@ -105,13 +110,82 @@ export async function recordReceipt(store: Store, caller: Caller, input: RecordR
   });
 }
 
+/**
+ * 冲抵预收: staff apply the customer's on-account balance to its orders (auto: oldest shipped
+ * first; or the orders and amounts named). One transaction: the application (its id from the
+ * request id, so a retry returns it), the orders' payments (a fully paid delivered order gets its
+ * 回款 node and completes) and the account's balances as increments (onAccountFen and
+ * outstandingFen down by the amount applied). The balance is read in the transaction and the
+ * transaction writes that same account document: two applications (or an application and a
+ * receipt) racing for it conflict, and the loser is retried on the fresh balance, so the balance
+ * is never applied twice nor an order paid beyond its total.
+ */
+export async function applyOnAccount(store: Store, caller: Caller, input: ApplyOnAccountInput, now: number): Promise<AccountApplication> {
+  requireStaff(caller);
+  const customer = await loadScopedCustomer(store, caller, input.customerId);
+  const id = applicationIdFor(customer._id, input.requestId);
+  const same = (a: AccountApplication) => {
+    if (!sameApplicationRequest(a, input)) throw new DomainError('REQUEST_ID_REUSED');
+    return a;
+  };
+  const [existing, candidates, merchandiser] = await Promise.all([
+    store.get('accountApplications', id),
+    input.mode === 'orders' ? Promise.resolve([...new Set(input.allocations.map((a) => a.orderId))]) : payableOrders(store, customer._id).then((os) => os.map((o) => o._id)),
+    store.get('staff', customer.merchandiserId),
+  ]);
+  if (existing) return same(existing);
+  const actor = actorOf(caller);
+  return store.transaction(async (tx) => {
+    const [again, account, ...read] = await Promise.all([
+      tx.get('accountApplications', id),
+      tx.get('accounts', customer._id),
+      ...candidates.map((oid) => tx.get('orders', oid)),
+    ]);
+    if (again) return same(again as AccountApplication);
+    const orders = read.filter((o): o is Order => o !== null);
+    const balance = (account as { onAccountFen?: number } | null)?.onAccountFen ?? 0;
+    const allocations = planOnAccountApplication(customer._id, balance, input, orders);
+    const byId = new Map(orders.map((o) => [o._id, o]));
+    const changes = allocations.map((a) => receivePayment(byId.get(a.orderId)!, actor, { receiptId: id, amountFen: a.amountFen, receivedAt: now, label: '冲抵预收' }, now));
+    const amountFen = allocations.reduce((n, a) => n + a.amountFen, 0);
+    const application: AccountApplication = {
+      _id: id,
+      requestId: input.requestId,
+      customerId: customer._id,
+      customer: { code: customer.code, name: customer.name },
+      merchandiserId: customer.merchandiserId,
+      merchandiser: { name: merchandiser?.name ?? '' },
+      amountFen,
+      allocations,
+      appliedAt: now,
+      date: businessDate(now),
+      month: businessDate(now).slice(0, 7),
+      note: input.note,
+      requested: { mode: input.mode, amountFen: input.mode === 'auto' ? (input.amountFen ?? null) : null },
+      by: actor,
+      at: now,
+    };
+    await Promise.all([
+      ...changes.map((c) => applyOrderChange(tx, { ...c, effects: { ...c.effects, account: null } })),
+      applyAccountEffect(
+        tx,
+        { customerId: customer._id, outstandingDelta: -amountFen, onAccountDelta: -amountFen },
+        new Map(changes.map((c) => [c.order._id, holdsAfter(c.order).accountFen])),
+      ),
+      tx.insert('accountApplications', application),
+    ]);
+    return application;
+  });
+}
+
 /** The receipt form: the customer's balances, its unpaid orders (in auto-allocation order), recent receipts. */
 export async function receiptForm(store: Store, caller: Caller, customerId: string): Promise<ReceiptForm> {
   const customer = await loadScopedCustomer(store, caller, customerId);
-  const [orders, recent, account] = await Promise.all([
+  const [orders, recent, account, applications] = await Promise.all([
     payableOrders(store, customer._id),
     store.find('receipts', { customerId: customer._id }, { orderBy: [['at', 'desc']], limit: 20 }),
     store.get('accounts', customer._id),
+    store.find('accountApplications', { customerId: customer._id }, { orderBy: [['at', 'desc']], limit: 10 }),
   ]);
   return {
     customer: { _id: customer._id, code: customer.code, name: customer.name, outstandingFen: account?.outstandingFen ?? 0, onAccountFen: account?.onAccountFen ?? 0 },
@@ -130,6 +204,7 @@ export async function receiptForm(store: Store, caller: Caller, customerId: stri
       };
     }),
     recent,
+    applications,
   };
 }
 

@@ -41,15 +41,16 @@ export async function statementCustomers(store: Store, caller: Caller): Promise<
 }
 
 export async function loadStatement(store: Store, customer: Customer, month: string, now: number): Promise<Statement> {
-  const [orders, staff, receipts, confirmation] = await Promise.all([
+  const [orders, staff, receipts, confirmation, applications] = await Promise.all([
     findAll(store, 'orders', { customerId: customer._id, createdAt: { $lt: monthBounds(month).end } }, [['createdAt', 'asc']]),
     store.get('staff', customer.merchandiserId),
     // All the customer's receipts: those after the month tell which part of an order's paidFen
     // was paid before receipts existed.
     findAll(store, 'receipts', { customerId: customer._id }, [['receivedAt', 'asc']]),
     store.get('statementConfirmations', confirmationIdFor(customer._id, month)),
+    findAll(store, 'accountApplications', { customerId: customer._id }, [['appliedAt', 'asc']]),
   ]);
-  return buildStatement(customer, staff?.name ?? '', month, orders, now, receipts, confirmation);
+  return buildStatement(customer, staff?.name ?? '', month, orders, now, receipts, confirmation, applications);
 }
 
 /**
@@ -59,7 +60,10 @@ export async function loadStatement(store: Store, customer: Customer, month: str
  */
 export async function loadMonthlyInputs(store: Store, month: string, scope: Filter = {}) {
   const b = monthBounds(month);
-  const [placed, flowing, exceptions] = await Promise.all([
+  // Payments recorded since the earliest order read could be placed: every allocation to those
+  // orders, and every payment dated in the month (recorded no earlier than half a day before it).
+  const paymentsSince = b.start - (FLOW_LOOKBACK_DAYS + 1) * DAY;
+  const [placed, flowing, exceptions, receipts, applications] = await Promise.all([
     findAll(store, 'orders', { ...scope, createdMonth: month }),
     // Orders placed earlier that may have shipped or been paid in the month.
     findAll(store, 'orders', {
@@ -68,15 +72,17 @@ export async function loadMonthlyInputs(store: Store, month: string, scope: Filt
       status: { $in: ['shipped', 'delivered', 'completed'] },
     }),
     findAll(store, 'exceptions', { ...scope, openedAt: { $gte: b.start, $lt: b.end } }),
+    findAll(store, 'receipts', { ...scope, at: { $gte: paymentsSince } }),
+    findAll(store, 'accountApplications', { ...scope, at: { $gte: paymentsSince } }),
   ]);
   const orders: Order[] = [...placed, ...flowing];
   const names = new Map(orders.map((o) => [o.customerId, o.customer.name]));
   const missing = [...new Set(exceptions.map((e) => e.customerId))].filter((id) => !names.has(id));
   if (missing.length) for (const c of await store.getMany('customers', missing)) names.set(c._id, c.name);
-  return { placed, orders, exceptions, names };
+  return { placed, orders, exceptions, names, payments: { receipts, applications } };
 }
 
 export async function loadMonthlyReport(store: Store, month: string, now: number, scope: Filter = {}): Promise<MonthlyReport> {
-  const { orders, exceptions, names } = await loadMonthlyInputs(store, month, scope);
-  return buildMonthlyReport(month, orders, exceptions, names, now);
+  const { orders, exceptions, names, payments } = await loadMonthlyInputs(store, month, scope);
+  return buildMonthlyReport(month, orders, exceptions, names, now, payments);
 }

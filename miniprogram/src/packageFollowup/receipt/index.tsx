@@ -2,6 +2,8 @@
  * 登记收款 (staff): a customer's payment — amount, method, date, reference — paid to its unpaid
  * orders (automatically, oldest shipped first, or to the orders and amounts chosen) with the rest
  * kept on account (预收). One request id per form, so a retried submit records it once.
+ * 冲抵预收: money already on account is applied to the unpaid orders later (oldest shipped first,
+ * or the amounts entered per order); the server checks the balance and computes everything.
  */
 import Taro, { useDidShow, useRouter } from '@tarojs/taro';
 import { Button, Input, Picker, Text, View } from '@tarojs/components';
@@ -33,6 +35,11 @@ export default function ReceiptPage() {
   const [shares, setShares] = useState<Record<string, string>>({});
   const [saving, setSaving] = useState(false);
   const requestId = useRef(newRequestId());
+  const [applyMode, setApplyMode] = useState<'auto' | 'orders'>('auto');
+  const [applyAmount, setApplyAmount] = useState('');
+  const [applyShares, setApplyShares] = useState<Record<string, string>>({});
+  const [applying, setApplying] = useState(false);
+  const applyRequestId = useRef(newRequestId());
 
   const load = useCallback(() => {
     if (!customerId) return;
@@ -81,7 +88,39 @@ export default function ReceiptPage() {
       .finally(() => setSaving(false));
   };
 
+  const applyAllocations = Object.entries(applyShares)
+    .map(([orderId, text]) => ({ orderId, amountFen: parseYuanToFen(text) ?? 0 }))
+    .filter((a) => a.amountFen > 0);
+  const applyAmountFen = applyAmount.trim() ? parseYuanToFen(applyAmount) : null;
+
+  const apply = () => {
+    if (applying) return;
+    if (applyMode === 'orders' && applyAllocations.length === 0) return void Taro.showToast({ title: '请填写各订单的冲抵金额', icon: 'none' });
+    if (applyMode === 'auto' && applyAmount.trim() && !(applyAmountFen && applyAmountFen > 0)) return void Taro.showToast({ title: '冲抵金额有误', icon: 'none' });
+    setApplying(true);
+    call('report', 'applyOnAccount', {
+      requestId: applyRequestId.current,
+      customerId,
+      mode: applyMode,
+      ...(applyMode === 'auto' && applyAmountFen ? { amountFen: applyAmountFen } : {}),
+      allocations: applyMode === 'orders' ? applyAllocations : [],
+    })
+      .then((a) => {
+        applyRequestId.current = newRequestId();
+        setApplyAmount('');
+        setApplyShares({});
+        void Taro.showToast({ title: `已冲抵 ${formatFen(a.amountFen)}`, icon: 'none' });
+        load();
+      })
+      .catch((e: unknown) => {
+        if (codeOf(e) !== 'NETWORK') applyRequestId.current = newRequestId();
+        void Taro.showToast({ title: messageOf(e), icon: 'none' });
+      })
+      .finally(() => setApplying(false));
+  };
+
   const c = form.customer;
+  const canApply = c.onAccountFen > 0 && form.openOrders.length > 0;
   return (
     <View className='page' data-testid='receipt-form'>
       <View className='card'>
@@ -97,6 +136,33 @@ export default function ReceiptPage() {
           <Text data-testid='rc-on-account'>{formatFen(c.onAccountFen)}</Text>
         </View>
       </View>
+      {canApply ? (
+        <View className='card' data-testid='rc-apply'>
+          <View className='section-title'>冲抵预收</View>
+          <Text className='muted'>预收余额 {formatFen(c.onAccountFen)} 可冲抵未付订单</Text>
+          <View className='rc-field'>
+            <Text className='rc-label'>方式</Text>
+            <View className='rc-chips'>
+              {(['auto', 'orders'] as const).map((m) => (
+                <Text key={m} className={`chip ${m === applyMode ? 'chip--on' : ''}`} data-testid='rc-apply-mode' onClick={() => setApplyMode(m)}>
+                  {m === 'auto' ? '按账龄自动' : '指定订单'}
+                </Text>
+              ))}
+            </View>
+          </View>
+          {applyMode === 'auto' ? (
+            <View className='rc-field'>
+              <Text className='rc-label'>金额（元）</Text>
+              <Input className='rc-input' type='digit' placeholder='不填则冲抵全部余额' value={applyAmount} data-testid='rc-apply-amount' onInput={(e) => setApplyAmount(String(e.detail.value))} />
+            </View>
+          ) : (
+            <Text className='muted'>在下方未付订单中填写冲抵金额，合计 {formatFen(applyAllocations.reduce((n, a) => n + a.amountFen, 0))}</Text>
+          )}
+          <Button className='btn-primary rc-submit' disabled={applying} loading={applying} data-testid='rc-apply-submit' onClick={apply}>
+            冲抵预收
+          </Button>
+        </View>
+      ) : null}
       <View className='card'>
         <View className='rc-field'>
           <Text className='rc-label'>金额（元）</Text>
@@ -172,6 +238,21 @@ export default function ReceiptPage() {
                 </Text>
               </View>
             ) : null}
+            {canApply && applyMode === 'orders' ? (
+              <View className='row row--between'>
+                <Input
+                  className='rc-input rc-share'
+                  type='digit'
+                  placeholder='冲抵预收金额'
+                  value={applyShares[o.orderId] ?? ''}
+                  data-testid='rc-apply-share'
+                  onInput={(e) => setApplyShares((s) => ({ ...s, [o.orderId]: String(e.detail.value) }))}
+                />
+                <Text className='rc-fill' onClick={() => setApplyShares((s) => ({ ...s, [o.orderId]: (Math.min(o.unpaidFen, c.onAccountFen) / 100).toFixed(2) }))}>
+                  用预收付
+                </Text>
+              </View>
+            ) : null}
           </View>
         ))}
       </View>
@@ -194,6 +275,20 @@ export default function ReceiptPage() {
           </View>
         ))}
       </View>
+      {form.applications.length > 0 ? (
+        <View className='card'>
+          <View className='section-title'>最近冲抵</View>
+          {form.applications.map((a) => (
+            <View key={a._id} className='rc-order' data-testid='rc-application'>
+              <View className='row row--between'>
+                <Text>{a.date} · 冲抵预收</Text>
+                <Text className='price'>{formatFen(a.amountFen)}</Text>
+              </View>
+              <Text className='muted'>{a.allocations.map((x) => `${x.orderNo} ${formatFen(x.amountFen)}`).join('，')}</Text>
+            </View>
+          ))}
+        </View>
+      ) : null}
     </View>
   );
 }

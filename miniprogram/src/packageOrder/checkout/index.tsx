@@ -8,6 +8,9 @@ import { call } from '@/api/client';
 import { codeOf, messageOf } from '@/api/errors';
 import { askOrderStatusConsent, prefetchOrderStatusTemplates, type ConsentOutcome } from '@/api/subscribe';
 import { cart } from '@/store/cart';
+import { backOrderOffersForSubmitError } from '@dinghuo/shared/backOrderOffer';
+import { ApiError } from '@/api/errors';
+import { openBackOrder } from '@/utils/backOrder';
 import { loadMe } from '@/store/session';
 import { Empty, ErrorState, Loading } from '@/components/StateView';
 import { LineList } from '@/components/LineList';
@@ -181,6 +184,17 @@ export default function CheckoutPage() {
           {messageOf(submitError)}
         </Text>
       ) : null}
+      {backOrderOffersForSubmitError(submitError instanceof ApiError ? submitError : null, cart.lines()).map((offer) => {
+        const q = quote.lines.find((l) => l.skuId === offer.skuId);
+        return (
+          <View key={`${offer.skuId}|${offer.unit}`} className='row row--between checkout__error'>
+            <Text className='muted'>{q?.name ?? ''} 库存不足，可登记缺货，到货后自动下单</Text>
+            <Text className='chip' data-testid='checkout-backorder' onClick={() => openBackOrder(offer, { name: q?.name ?? '', baseUnit: q?.baseUnit ?? '件', caseUnit: q?.caseUnit ?? '箱' })}>
+              缺货登记
+            </Text>
+          </View>
+        );
+      })}
       <View className='bottom-bar checkout__bar'>
         <View>
           <Text>合计 </Text>

@@ -86,6 +86,7 @@ export default function SamplePage() {
               <Input
                 type='number'
                 placeholder='下单数量'
+                data-testid='sample-order-count'
                 style={{ width: '160rpx' }}
                 value={counts[i.skuId] ?? ''}
                 onInput={(e) => setCounts((c) => ({ ...c, [i.skuId]: String(e.detail.value) }))}
@@ -107,9 +108,9 @@ export default function SamplePage() {
 
       {s.status === 'requested' && staff ? (
         <View className='card'>
-          <Input placeholder='快递公司' value={form.company} onInput={(e) => setForm({ ...form, company: String(e.detail.value) })} />
-          <Input placeholder='快递单号' value={form.trackingNo} onInput={(e) => setForm({ ...form, trackingNo: String(e.detail.value) })} />
-          <Input type='digit' placeholder='快递费(元)' value={form.cost} onInput={(e) => setForm({ ...form, cost: String(e.detail.value) })} />
+          <Input placeholder='快递公司' data-testid='sample-company' value={form.company} onInput={(e) => setForm({ ...form, company: String(e.detail.value) })} />
+          <Input placeholder='快递单号' data-testid='sample-tracking' value={form.trackingNo} onInput={(e) => setForm({ ...form, trackingNo: String(e.detail.value) })} />
+          <Input type='digit' placeholder='快递费(元)' data-testid='sample-cost' value={form.cost} onInput={(e) => setForm({ ...form, cost: String(e.detail.value) })} />
           <Button className='btn-primary' data-testid='sample-send' onClick={send}>
             寄出样品
           </Button>

@@ -51,7 +51,7 @@ export default function ShortfallPage() {
       {!error && !rows ? <Loading /> : null}
       {rows?.length === 0 ? <Empty text='没有待补货的缺货登记' /> : null}
       {rows?.map((row) => (
-        <View key={row.skuId} className='card' data-testid='shortfall-row'>
+        <View key={row.skuId} className='card' data-testid='shortfall-row' data-sku={row.skuId}>
           <View className='row row--between'>
             <Text>
               {row.name} {row.spec}
@@ -62,7 +62,7 @@ export default function ShortfallPage() {
             可用 {row.available} · 登记需求 {row.demandQty} · 缺口 {row.shortQty}（{row.baseUnit}）
           </Text>
           {row.demands.map((d) => (
-            <View key={d.backOrderId} className='row row--between' data-testid='shortfall-demand'>
+            <View key={d.backOrderId} className='row row--between' data-testid='shortfall-demand' data-customer={d.customerId}>
               <Text>
                 {d.keyCustomer ? '★' : ''}
                 {d.customerName}（优先级 {d.priority} · {d.region}）{formatDateTime(d.requestedAt)}
@@ -73,6 +73,7 @@ export default function ShortfallPage() {
               </Text>
               <Input
                 type='number'
+                data-testid='shortfall-qty'
                 style={{ width: '120rpx' }}
                 value={qty[d.backOrderId] ?? String(d.suggestedQty)}
                 onInput={(e) => setQty((q) => ({ ...q, [d.backOrderId]: String(e.detail.value) }))}
@@ -80,10 +81,10 @@ export default function ShortfallPage() {
             </View>
           ))}
           <View className='row'>
-            <Button size='mini' className='btn-primary' disabled={busy === row.skuId || row.available === 0} onClick={() => allocate(row, false)}>
+            <Button size='mini' className='btn-primary' data-testid='shortfall-suggest' disabled={busy === row.skuId || row.available === 0} onClick={() => allocate(row, false)}>
               按优先级建议分配
             </Button>
-            <Button size='mini' disabled={busy === row.skuId || row.available === 0} onClick={() => allocate(row, true)}>
+            <Button size='mini' data-testid='shortfall-manual' disabled={busy === row.skuId || row.available === 0} onClick={() => allocate(row, true)}>
               按填写数量分配
             </Button>
           </View>

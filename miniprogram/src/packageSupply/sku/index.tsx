@@ -8,6 +8,7 @@ import { useEffect, useState } from 'react';
 import { call } from '@/api/client';
 import { messageOf } from '@/api/errors';
 import { currentMe, loadMe } from '@/store/session';
+import { cart } from '@/store/cart';
 import type { Me } from '@dinghuo/shared/api';
 
 export default function SkuSupplyPage() {
@@ -17,6 +18,10 @@ export default function SkuSupplyPage() {
   const unitName = decodeURIComponent(params.unit ?? '件');
   const unit = params.u === 'case' ? 'case' : 'piece';
   const [count, setCount] = useState(decodeURIComponent(params.count ?? '1'));
+  // From the cart (or a submit refused for stock): the line is taken out of the cart once
+  // registered, so the rest of the cart can be ordered now.
+  const fromCart = params.from === 'cart';
+  const available = params.available !== undefined ? Number(params.available) : null;
   const [sampleQty, setSampleQty] = useState('1');
   const [busy, setBusy] = useState(false);
   const [me, setMe] = useState<Me | null>(currentMe());
@@ -30,11 +35,14 @@ export default function SkuSupplyPage() {
     if (busy || !address) return;
     setBusy(true);
     call('supply', 'backOrderCreate', { skuId, unit, count: Number(count) || 0, addressId: address.id })
-      .then(() =>
-        Taro.showModal({ title: '已登记', content: '到货后按客户优先级为您补货，自动生成订单。', showCancel: false }).then(() =>
-          Taro.redirectTo({ url: '/packageSupply/backorders/index' }),
-        ),
-      )
+      .then(() => {
+        if (fromCart) cart.remove(skuId, unit);
+        return Taro.showModal({
+          title: '已登记',
+          content: fromCart ? '已从购物车移除该商品，到货后按客户优先级为您补货并自动生成订单。' : '到货后按客户优先级为您补货，自动生成订单。',
+          showCancel: false,
+        }).then(() => (fromCart ? Taro.switchTab({ url: '/pages/cart/index' }) : Taro.redirectTo({ url: '/packageSupply/backorders/index' })));
+      })
       .catch(fail)
       .finally(() => setBusy(false));
   };
@@ -52,6 +60,11 @@ export default function SkuSupplyPage() {
       <View className='card'>
         <Text>{name}</Text>
         <Text className='muted'>缺货登记：库存不足时登记需求，到货后按优先级补货并生成订单（占用库存），可随时取消。</Text>
+        {available !== null && Number.isFinite(available) ? (
+          <Text className='muted' data-testid='backorder-available'>
+            当前可订 {available}，不足部分可登记
+          </Text>
+        ) : null}
         <View className='row'>
           <Text>数量（{unitName}）</Text>
           <Input type='number' data-testid='backorder-count' value={count} onInput={(e) => setCount(String(e.detail.value))} />

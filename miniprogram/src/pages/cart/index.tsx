@@ -3,6 +3,8 @@ import { Button, Image, Text, View } from '@tarojs/components';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Quote, QuoteLine } from '@dinghuo/shared/api';
 import { formatFen } from '@dinghuo/shared/fen';
+import { backOrderOfferFor } from '@dinghuo/shared/backOrderOffer';
+import { openBackOrder } from '@/utils/backOrder';
 import { call } from '@/api/client';
 import { cart, type CartLine } from '@/store/cart';
 import { useCartLines } from '@/store/hooks';
@@ -98,6 +100,7 @@ export default function CartPage() {
           const q = findLine(quote, l);
           const baseUnit = q?.baseUnit ?? '件';
           const caseUnit = q?.caseUnit ?? '箱';
+          const offer = q ? backOrderOfferFor(q) : null;
           return (
             <View key={`${l.skuId}|${l.unit}`} className='card cart-line' data-testid='cart-line' data-sku={l.skuId}>
               <View className='row cart-line__top'>
@@ -137,6 +140,14 @@ export default function CartPage() {
                 <Text className='error-text' data-testid='line-error'>
                   {q.error.message}
                 </Text>
+              ) : null}
+              {offer && q ? (
+                <View className='row row--between'>
+                  <Text className='muted'>可先登记缺货，到货后自动为您下单</Text>
+                  <Text className='chip' data-testid='cart-backorder' onClick={() => openBackOrder(offer, q)}>
+                    缺货登记
+                  </Text>
+                </View>
               ) : null}
             </View>
           );
