@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => rt.close());
 
-const fingerprint = () => storeFingerprint(rt.store);
+const fingerprint = () => storeFingerprint(rt);
 
 function expectTypedError(r: Result<unknown>): void {
   expect(r.ok).toBe(false);
