@@ -191,7 +191,7 @@ export async function findAll<C extends CollectionName>(
   }
 }
 
-/** Applies a Patch to a plain document (used by stores that read-modify-write). */
+/** Applies a Patch to a copy of a plain document (used by stores that read-modify-write); shares nothing with either. */
 export function applyPatch<T extends object>(doc: T, patch: Patch): T {
   const out: Record<string, unknown> = structuredClone(doc) as Record<string, unknown>;
   for (const [path, value] of Object.entries(patch)) {
@@ -209,7 +209,8 @@ export function applyPatch<T extends object>(doc: T, patch: Patch): T {
     } else if (value === undefined) {
       delete target[last];
     } else {
-      target[last] = value;
+      // A copy: the patch may be applied to many documents, or a later `a.b` write into this `a`.
+      target[last] = value !== null && typeof value === 'object' ? structuredClone(value) : value;
     }
   }
   return out as T;
