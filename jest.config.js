@@ -35,7 +35,7 @@ module.exports = {
       displayName: 'functions-cloudbase',
       testEnvironment: 'node',
       testMatch: ['<rootDir>/cloudfunctions/*/*.test.ts', '<rootDir>/cloudfunctions/contract.test.ts'],
-      testPathIgnorePatterns: ['\\.cloudbase\\.test\\.ts$', '/order/concurrency\\.test\\.ts$'],
+      testPathIgnorePatterns: ['\\.cloudbase\\.test\\.ts$'],
       setupFiles: ['<rootDir>/scripts/local/testing/cloudbaseProject.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/setup/noInternal.ts'],
     },
