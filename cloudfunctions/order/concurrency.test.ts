@@ -4,7 +4,7 @@
  * - On the real embedded database: 300 and 600 submits at once through the local runtime.
  * - On the Cloudbase path: the submits are split over three processes, each with its own
  *   @cloudbase/node-sdk client and socket pool against the emulator (as separate function
- *   instances), released together: 60 and 90 submits (20 and 30 per process, within the SDK's
+ *   instances), released together: 45 and 60 submits (15 and 20 per process, within the SDK's
  *   100 sockets and its request timeout), on smaller stock.
  */
 import { spawn } from 'node:child_process';
@@ -48,8 +48,8 @@ interface Worker {
   end(): void;
 }
 
-function startWorker(url: string): Worker {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER, url], { cwd: ROOT });
+function startWorker(url: string, env: string): Worker {
+  const child = spawn(process.execPath, ['--import', 'tsx', WORKER, url, env], { cwd: ROOT });
   let buffered = '';
   let err = '';
   const waiting: { resolve: (line: string) => void; reject: (e: Error) => void }[] = [];
@@ -77,7 +77,7 @@ function startWorker(url: string): Worker {
 
 let workers: Worker[] = [];
 beforeAll(() => {
-  if (CLOUDBASE) workers = Array.from({ length: WORKERS }, () => startWorker(rt.emulator!.url));
+  if (CLOUDBASE) workers = Array.from({ length: WORKERS }, (_, w) => startWorker(rt.emulator!.url, `conc-w${w}`));
 });
 afterAll(() => workers.forEach((w) => w.end()));
 
@@ -88,7 +88,16 @@ async function rush(submits: [number, Lines][]): Promise<Result<unknown>[]> {
   // Every process loaded and armed with its share first, then all go at once: their submits overlap.
   const shares = workers.map((_, w) => calls.filter((_, k) => k % WORKERS === w));
   expect(await Promise.all(workers.map((w, i) => w.ask(JSON.stringify(shares[i]))))).toEqual(workers.map(() => 'armed'));
+  rt.emulator!.takeRequests();
   const answers = (await Promise.all(workers.map((w) => w.ask('go')))).map((line) => JSON.parse(line) as Result<unknown>[]);
+  // The processes raced: their requests' spans at the emulator all overlap.
+  const requests = rt.emulator!.takeRequests();
+  const spans = workers.map((_, w) => {
+    const mine = requests.filter((r) => r.url.includes(`env=conc-w${w}&`));
+    expect(mine.length).toBeGreaterThan(0);
+    return [Math.min(...mine.map((r) => r.startedAt)), Math.max(...mine.map((r) => r.endedAt ?? Infinity))] as const;
+  });
+  expect(Math.max(...spans.map((s) => s[0]))).toBeLessThan(Math.min(...spans.map((s) => s[1])));
   return calls.map((_, k) => answers[k % WORKERS]![Math.floor(k / WORKERS)]!);
 }
 
@@ -105,7 +114,7 @@ beforeAll(async () => {
   for (const c of ['cus_hualian', 'cus_yonghui', 'cus_xiaoma']) await rt.store.patch('customers', c, { creditLimitFen: null });
 });
 
-const ONE = CLOUDBASE ? { submits: 60, onHand: 23 } : { submits: 300, onHand: 97 };
+const ONE = CLOUDBASE ? { submits: 45, onHand: 17 } : { submits: 300, onHand: 97 };
 
 it(`one-piece orders: exactly onHand (${ONE.onHand}) of ${ONE.submits} concurrent submits succeed`, async () => {
   const { submits, onHand } = ONE;
@@ -116,7 +125,7 @@ it(`one-piece orders: exactly onHand (${ONE.onHand}) of ${ONE.submits} concurren
   expect({ ...stock, holds: Object.keys(stock.holds ?? {}).length }).toEqual({ _id: 'sku_one', onHand, reserved: onHand, available: 0, holds: onHand });
 });
 
-const MIXED = CLOUDBASE ? { submits: 90, onHand: [11, 7, 5] } : { submits: 600, onHand: [41, 29, 13] };
+const MIXED = CLOUDBASE ? { submits: 60, onHand: [11, 7, 5] } : { submits: 600, onHand: [41, 29, 13] };
 
 it(`mixed multi-line orders (${MIXED.submits} at once): no oversell, reserved = live lines, every refusal a real shortage`, async () => {
   const ids = ['sku_a', 'sku_b', 'sku_c'];

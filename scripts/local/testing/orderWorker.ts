@@ -3,7 +3,9 @@
  * function instance of many, it has its own @cloudbase/node-sdk client (and socket pool) against
  * the emulator, and runs the order function's submits all at once.
  *
- *   node --import tsx scripts/local/testing/orderWorker.ts <emulatorUrl>
+ *   node --import tsx scripts/local/testing/orderWorker.ts <emulatorUrl> <env>
+ *
+ * (The emulator ignores the env, but it is in every request's URL: the test tells the workers' requests apart by it.)
  *
  * Lines in, lines out: a JSON batch [{who, input}, …] is answered "armed"; "go" runs the armed
  * batch's submits all at once (so that every worker's overlap) and answers their results as one
@@ -18,9 +20,9 @@ import { loadConfig } from '../../../cloudfunctions/_lib/config';
 import { main } from '../../../cloudfunctions/order/index';
 
 async function run(): Promise<void> {
-  const url = process.argv[2]!;
+  const [url, env] = process.argv.slice(2);
   useLocalCloudbaseEnv();
-  const db = tcb.init({ env: 'dinghuo-test', serviceUrl: url, secretId: 'emulator', secretKey: 'emulator' } as never).database();
+  const db = tcb.init({ env, serviceUrl: url, secretId: 'emulator', secretKey: 'emulator' } as never).database();
   const store = new CloudbaseStore(db);
   const config = loadConfig();
   let batch: { who: string; input: unknown }[] = [];
