@@ -23,19 +23,17 @@ module.exports = {
     },
     {
       // The same functions tests on the Cloudbase path: the local runtime over CloudbaseStore through
-      // the real @cloudbase/node-sdk against the emulator (scripts/local/testing/testRuntime.ts).
-      // Left out: tests already on the emulator (*.cloudbase.test.ts), and three that do not fit
-      // this machine's time over HTTP yet — badInput (fast-check, a whole-database fingerprint per
-      // case), concurrency (300/600 concurrent submits through one SDK client: more than its 100
-      // sockets and request timeout allow; the Cloudbase rush is in orders.cloudbase.test.ts and
-      // submit.cloudbase.test.ts) and dispatcher (timing windows of 20 ms around a hanging send).
-      // backoffice, fulfilment and supply seed their own data through the store (thousands of SDK
-      // requests); backoffice and fulfilment have their Cloudbase runs in *.cloudbase.test.ts.
+      // the real @cloudbase/node-sdk against the emulator (scripts/local/testing/testRuntime.ts; the
+      // demo data is loaded into the emulator as a fixture). Every function's test (cloudfunctions/*/) runs here; some
+      // scale down for HTTP: badInput runs a quarter of its generated cases (fingerprints read from
+      // the emulator), concurrency splits smaller rushes over three processes with their own SDK
+      // clients. Left out only the *.cloudbase.test.ts, which are on the emulator already and run
+      // in the functions project.
       ...base,
       displayName: 'functions-cloudbase',
       testEnvironment: 'node',
       testMatch: ['<rootDir>/cloudfunctions/*/*.test.ts', '<rootDir>/cloudfunctions/contract.test.ts'],
-      testPathIgnorePatterns: ['\\.cloudbase\\.test\\.ts$', '/order/badInput\\.test\\.ts$', '/order/concurrency\\.test\\.ts$', '/dispatcher/dispatcher\\.test\\.ts$', '/backoffice/backoffice\\.test\\.ts$', '/followup/fulfilment\\.test\\.ts$', '/supply/supply\\.test\\.ts$'],
+      testPathIgnorePatterns: ['\\.cloudbase\\.test\\.ts$'],
       setupFiles: ['<rootDir>/scripts/local/testing/cloudbaseProject.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/setup/noInternal.ts'],
     },

@@ -25,7 +25,7 @@ afterAll(() => {
   else process.env[OPERATOR_KEY_ENV] = savedKey;
 });
 
-const fingerprint = () => storeFingerprint(rt.store);
+const fingerprint = () => storeFingerprint(rt);
 
 const rows = (list: Record<string, string>[]): SheetRow[] => list.map((values, i) => ({ row: i + 2, values }));
 const stockInput = (onHand: number, dryRun = false) => ({ kind: 'stock', rows: rows([{ skuCode: 'SP001-1', onHand: String(onHand) }]), dryRun, file: 'stock.csv' });

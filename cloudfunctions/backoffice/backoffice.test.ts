@@ -1,13 +1,14 @@
 /**
- * The back office function through the local runtime against the real embedded database, with
- * the demo data seeded at a known instant (Thursday 2026-03-05 10:00 Shanghai): roles and scope,
+ * The back office function through the local runtime, on the real embedded database and on the
+ * Cloudbase path (functions-cloudbase project), with the demo data seeded at a known instant
+ * (Thursday 2026-03-05 10:00 Shanghai): roles and scope,
  * products and images (shown in the customer's catalog), price lists and the price preview (equal
  * to the customer's catalog), customers and invitation codes, stock adjustments as increments
  * with movement records, the order board, bulk 审核, delivery notes, browser imports and the
  * dashboard.
  */
-import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/server';
-import { seedDemo } from '../../scripts/local/seed';
+import { startLocalRuntime } from '../../scripts/local/server';
+import { startTestRuntime, type TestRuntime } from '../../scripts/local/testing/testRuntime';
 import { orderIdFor } from '../_lib/services/orders';
 import { main as backofficeMain } from './index';
 import type {
@@ -51,13 +52,12 @@ const Y2 = orderIdFor('cus_yonghui', 'seed-y2'); // cancelled
 /** A 1×1 PNG. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
-let rt: LocalRuntime;
+let rt: TestRuntime;
 let clock = T0;
 
 beforeEach(async () => {
   clock = T0;
-  rt = await startLocalRuntime({ dataDir: ':memory:', timers: false, quiet: true, seed: false, now: () => clock });
-  await seedDemo(rt.store, T0);
+  rt = await startTestRuntime({ dataDir: ':memory:', timers: false, quiet: true, seedAt: T0, now: () => clock });
 });
 afterEach(() => rt.close());
 
@@ -522,6 +522,7 @@ describe('signed in from a browser on Cloudbase (web sign-in)', () => {
   });
 });
 
+// The local runtime's own seed (images kept in its files dir), whichever store the project tests.
 describe('the demo seed', () => {
   it('gives a few products images, served by the local runtime and shown in the catalog', async () => {
     const seeded = await startLocalRuntime({ dataDir: ':memory:', timers: false, quiet: true });

@@ -1,14 +1,14 @@
 /**
- * 分批发货 and 改单 through the local runtime on the real embedded database (demo data seeded at
- * Thursday 2026-03-05 10:00 Shanghai): deliveries consume exactly their stock and notify the
+ * 分批发货 and 改单 through the local runtime, on the real embedded database and (the
+ * functions-cloudbase project) on CloudbaseStore through the node-sdk over the emulator, demo data
+ * seeded at Thursday 2026-03-05 10:00 Shanghai: deliveries consume exactly their stock and notify the
  * customer, the last one ships the order, the customer confirms each delivery; changes are
  * repriced by the server, move the reservation and the account by the difference, recheck credit
  * and notify; bad input is a typed error and writes nothing.
  */
-import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/server';
-import { seedDemo } from '../../scripts/local/seed';
+import { startTestRuntime, type TestRuntime } from '../../scripts/local/testing/testRuntime';
 import { orderIdFor } from '../_lib/services/orders';
-import type { FollowDetail, OrderDetail, Quote, Result } from '@dinghuo/shared';
+import { unshippedBySku, type FollowDetail, type OrderDetail, type Quote, type Result } from '@dinghuo/shared';
 
 const WANG = 'demo-merch-wang';
 const LI = 'demo-merch-li';
@@ -22,13 +22,12 @@ const H1 = orderIdFor('cus_hualian', 'seed-h1'); // submitted
 const H3 = orderIdFor('cus_hualian', 'seed-h3'); // confirmed: sku_0005 4 cases, sku_0021 12 pieces
 const X1 = orderIdFor('cus_xiaoma', 'seed-x1'); // confirmed, credit limit 3000 yuan
 
-let rt: LocalRuntime;
+let rt: TestRuntime;
 let clock = T0;
 
 beforeEach(async () => {
   clock = T0;
-  rt = await startLocalRuntime({ dataDir: ':memory:', timers: false, quiet: true, seed: false, now: () => clock });
-  await seedDemo(rt.store, T0);
+  rt = await startTestRuntime({ dataDir: ':memory:', timers: false, quiet: true, seedAt: T0, now: () => clock });
 });
 afterEach(() => rt.close());
 
@@ -139,6 +138,30 @@ describe('分批发货', () => {
     expect(await snapshot(H3)).toEqual(short);
     await rt.store.patch('stock', 'sku_0021', { onHand: before.stock.find((s) => s._id === 'sku_0021')!.onHand });
     expect(await snapshot(H3)).toEqual(before);
+  });
+
+  it('concurrent deliveries of the same order never ship more than ordered, and consume exactly what shipped', async () => {
+    await readyH3();
+    const line = (await order(H3)).lines.find((l) => l.skuId === 'sku_0005')!;
+    const before = await stock('sku_0005');
+    const each = Math.ceil(line.qty / 3) + 1; // three of these cannot all fit
+    clock += HOUR;
+    const results = await Promise.all(
+      [0, 1, 2].map(async (i) => code(await fu(WANG, 'ship', { orderId: H3, lines: [{ skuId: 'sku_0005', qty: each }], carrier: '顺丰', trackingNo: `SF00${i}` }))),
+    );
+    expect(results.sort()).toEqual(['OK', 'OK', 'SHIPMENT_EXCEEDS_ORDER']);
+    const after = await order(H3);
+    expect(after.shipments!.map((s) => s.no)).toEqual([1, 2]);
+    expect(unshippedBySku(after).get('sku_0005')).toBe(line.qty - 2 * each);
+    // available stays onHand − reserved; the order still holds what is left to ship
+    expect(await stock('sku_0005')).toMatchObject({
+      onHand: before.onHand - 2 * each,
+      reserved: before.reserved - 2 * each,
+      available: before.available,
+      holds: { ...before.holds, [H3]: line.qty - 2 * each },
+    });
+    clock += HOUR;
+    expect(data<OrderDetail>(await od(HUALIAN, 'receiveDelivery', { orderId: H3, no: 2 })).shipments![1]!.receivedAt).toBe(clock);
   });
 });
 

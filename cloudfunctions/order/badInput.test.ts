@@ -4,7 +4,14 @@
  */
 import fc from 'fast-check';
 import { isErrorCode, type Result } from '@dinghuo/shared';
-import { startTestRuntime, storeFingerprint, type TestRuntime } from '../../scripts/local/testing/testRuntime';
+import { startTestRuntime, storeFingerprint, testStoreKind, type TestRuntime } from '../../scripts/local/testing/testRuntime';
+
+/**
+ * Generated cases per property: on the Cloudbase path every call is several SDK requests over
+ * HTTP, so it runs a quarter of them (63 + 100 + 15 = 178 cases, against 710 on the embedded
+ * database); its fingerprint reads the emulator's documents directly, no requests.
+ */
+const runs = (n: number) => (testStoreKind() === 'cloudbase' ? Math.ceil(n / 4) : n);
 
 let rt: TestRuntime;
 beforeAll(async () => {
@@ -12,7 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => rt.close());
 
-const fingerprint = () => storeFingerprint(rt.store);
+const fingerprint = () => storeFingerprint(rt);
 
 function expectTypedError(r: Result<unknown>): void {
   expect(r.ok).toBe(false);
@@ -60,9 +67,9 @@ describe('bad submits write nothing', () => {
         expectTypedError(r);
         expect(await fingerprint()).toBe(before);
       }),
-      { numRuns: 250 },
+      { numRuns: runs(250) },
     );
-    expect(errors).toBeGreaterThan(200);
+    expect(errors).toBeGreaterThan(runs(250) * 0.8);
   });
 });
 
@@ -85,7 +92,7 @@ describe('any event to any function', () => {
           expect(await fingerprint()).toBe(before);
         }
       }),
-      { numRuns: 400 },
+      { numRuns: runs(400) },
     );
   });
 
@@ -99,7 +106,7 @@ describe('any event to any function', () => {
         expect(['NOT_FOUND', 'NOT_BOUND', 'VALIDATION_FAILED']).toContain(!r.ok && r.error.code);
         expect(await fingerprint()).toBe(before);
       }),
-      { numRuns: 60 },
+      { numRuns: runs(60) },
     );
   });
 });

@@ -1,13 +1,13 @@
 /**
- * The supply function through the local runtime against the real embedded database (demo data
- * seeded at 2026-03-05 10:00 Shanghai): back-orders (缺货登记) registered when a SKU is short,
+ * The supply function through the local runtime, on the real embedded database and on the
+ * Cloudbase path (functions-cloudbase project), demo data
+ * seeded at 2026-03-05 10:00 Shanghai: back-orders (缺货登记) registered when a SKU is short,
  * the shortfall and allocation by priority, fills as ordinary reserved orders when stock is
  * imported, samples (request, send, 批板, order), the supply report (data and XLSX), typed errors
  * with nothing written, roles and scope.
  */
 import ExcelJS from 'exceljs';
-import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/server';
-import { seedDemo } from '../../scripts/local/seed';
+import { startTestRuntime, type TestRuntime } from '../../scripts/local/testing/testRuntime';
 import type { AllocateResult, BackOrder, CatalogItem, OrderDetail, Page, Result, Sample, ShortfallRow, SupplyReport, XlsxFile } from '@dinghuo/shared';
 import { SUPPLY_SHEETS } from '../_lib/services/reportXlsx';
 
@@ -20,13 +20,12 @@ const HOUR = 3600_000;
 const sh = (y: number, m: number, d: number, hh = 12, mm = 0) => Date.UTC(y, m - 1, d, hh - 8, mm);
 const T0 = sh(2026, 3, 5, 10);
 
-let rt: LocalRuntime;
+let rt: TestRuntime;
 let clock = T0;
 
 beforeEach(async () => {
   clock = T0;
-  rt = await startLocalRuntime({ dataDir: ':memory:', timers: false, quiet: true, seed: false, now: () => clock });
-  await seedDemo(rt.store, T0);
+  rt = await startTestRuntime({ dataDir: ':memory:', timers: false, quiet: true, seedAt: T0, now: () => clock });
 });
 afterEach(() => rt.close());
 

@@ -194,7 +194,7 @@ export async function findAll<C extends CollectionName>(
   }
 }
 
-/** Applies a Patch to a plain document (used by stores that read-modify-write). */
+/** Applies a Patch to a copy of a plain document (used by stores that read-modify-write); shares nothing with either. */
 export function applyPatch<T extends object>(doc: T, patch: Patch): T {
   const out: Record<string, unknown> = structuredClone(doc) as Record<string, unknown>;
   for (const [path, value] of Object.entries(patch)) {

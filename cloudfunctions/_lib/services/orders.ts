@@ -292,9 +292,16 @@ async function submitOnce(
   try {
     await store.insert('orders', order);
   } catch (e) {
-    // A lost answer: the order may be written. Otherwise undo, as for a refusal.
-    const written = await store.get('orders', orderId).catch(() => null);
-    if (!written) {
+    // A lost answer: the order may be written. Undo, as for a refusal, only when the read-back
+    // says it is not. When that read fails too, whether it exists is unknown: undoing would
+    // release stock and credit an existing order still holds (its later cancel would release them
+    // twice), so the intent stays pending and the reservation timer settles it from the order.
+    const written = await store.get('orders', orderId).then(
+      (o) => o ?? 'absent',
+      () => 'unknown' as const,
+    );
+    if (written === 'unknown') throw e;
+    if (written === 'absent') {
       if (await undo(true)) await dropIntent();
       throw e;
     }

@@ -256,6 +256,45 @@ describe('faults injected into single requests', () => {
     expect((await counters(skuIds)).outstandingFen).toBe(before.outstandingFen + order.totalFen);
   });
 
+  it('the order insert whose answer is lost and its read-back too: nothing is undone, the timer marks the intent committed', async () => {
+    const ids = BULK.slice(60, 63);
+    const before = await counters(ids);
+    const requestId = 'fault-order-lost-unread';
+    const orderId = orderIdFor(HUALIAN.customerId, requestId);
+    // The insert is carried out but its answer lost; then the submit's read of the order is cut.
+    let inserted = false;
+    let readCut = false;
+    emu.fault = (r) => {
+      if (!inserted && r.action === 'database.insertDocument' && r.collectionName === 'orders') {
+        inserted = true;
+        return 'lost-response';
+      }
+      if (inserted && !readCut && r.action === 'database.getDocument' && r.collectionName === 'orders') {
+        readCut = true;
+        return 'drop';
+      }
+      return undefined;
+    };
+    const req = { requestId, lines: ids.map((skuId) => ({ skuId, unit: 'piece' as const, count: 2 })), addressId: 'addr_1', requestedDate: null, remark: '' };
+    await expect(submitOrder(store, HUALIAN.customerId, placedBy, req, NOW, config)).rejects.toThrow();
+    expect(readCut).toBe(true);
+    emu.fault = undefined;
+    // The order exists: its reservation and booking stay, and its intent waits for the timer.
+    const order = (await store.get('orders', orderId))!;
+    expect(order).not.toBeNull();
+    const held = await counters(ids);
+    expect(held.outstandingFen).toBe(before.outstandingFen + order.totalFen);
+    for (const id of ids) expect(held.stock[id]).toEqual({ reserved: before.stock[id]!.reserved + 2, available: before.stock[id]!.available - 2, holds: before.stock[id]!.holds + 1 });
+    expect((await store.get('reservations', orderId))!.state).toBe('pending');
+    const repaired = await runReservationTimer(store, NOW + INTENT_LEASE_MS + 1);
+    expect(repaired.repaired.committed).toEqual([orderId]);
+    expect(await counters(ids)).toEqual(held);
+    // The retry answers the order; its cancel releases it once.
+    expect((await submitOrder(store, HUALIAN.customerId, placedBy, req, NOW, config))._id).toBe(orderId);
+    await changeStatus(store, caller, orderId, 'cancelled', NOW + INTENT_LEASE_MS + 2);
+    expect(await counters(ids)).toEqual(before);
+  });
+
   it('a cancel whose transaction meets an injected conflict is retried and applied once', async () => {
     const order = await submit('fault-cancel', 4);
     const before = await counters(BULK.slice(0, 4));

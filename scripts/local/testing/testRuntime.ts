@@ -20,27 +20,79 @@ export function testStoreKind(): TestStoreKind {
 
 export type TestRuntime = LocalRuntime<Store> & { emulator: CloudbaseEmulator | null };
 
-export async function startTestRuntime(opts: LocalRuntimeOptions): Promise<TestRuntime> {
-  if (testStoreKind() !== 'cloudbase') return Object.assign(await startLocalRuntime({ ...opts, store: undefined }), { emulator: null });
-  const emulator = await CloudbaseEmulator.start();
-  if (opts.seed !== false) {
-    // The demo data is made by the same seed through the same services, on an in-memory local
-    // store, and copied into the emulator: seeding through the SDK takes thousands of requests.
-    const scratch = new SqliteStore({ dataDir: ':memory:' });
-    await seedDemo(scratch);
-    for (const c of COLLECTION_NAMES) emulator.put(c, (await findAll(scratch, c, {})) as never);
-    scratch.close();
-  }
-  const store = Object.assign(cloudbaseStoreFor(emulator), { close: () => emulator.close() });
-  return Object.assign(await startLocalRuntime({ ...opts, store }), { emulator });
+export interface TestRuntimeOptions extends LocalRuntimeOptions {
+  /**
+   * Seed the demo data as of this instant (instead of now), without the demo images: for tests
+   * whose expectations are dated (overdue orders, 今日, the month's report).
+   */
+  seedAt?: number;
 }
 
-/** A hash of every document of every collection, to assert that a call wrote nothing. */
-export async function storeFingerprint(store: Store): Promise<string> {
+type Dump = [string, Record<string, unknown>[]][];
+/** Demo data dumps by seed instant: a test file seeding before each test makes it once. */
+const dumps = new Map<number, Promise<Dump>>();
+
+/**
+ * The demo data, made by the same seed through the same services on an in-memory local store:
+ * loaded into the emulator as a fixture, since seeding through the SDK takes thousands of requests.
+ */
+function demoDump(at: number | undefined): Promise<Dump> {
+  const make = async (): Promise<Dump> => {
+    const scratch = new SqliteStore({ dataDir: ':memory:' });
+    await seedDemo(scratch, at);
+    const out: Dump = [];
+    for (const c of COLLECTION_NAMES) out.push([c, (await findAll(scratch, c, {})) as never]);
+    scratch.close();
+    return out;
+  };
+  // Seeded "now" is not cached: its relative dates would drift from a later test's clock.
+  if (at === undefined) return make();
+  let d = dumps.get(at);
+  if (!d) dumps.set(at, (d = make()));
+  return d;
+}
+
+export async function startTestRuntime(opts: TestRuntimeOptions): Promise<TestRuntime> {
+  const { seedAt, ...rest } = opts;
+  const seed = rest.seed !== false;
+  if (testStoreKind() !== 'cloudbase') {
+    if (seedAt === undefined || !seed) return Object.assign(await startLocalRuntime({ ...rest, store: undefined }), { emulator: null });
+    const rt = await startLocalRuntime({ ...rest, seed: false, store: undefined });
+    await seedDemo(rt.store, seedAt);
+    return Object.assign(rt, { emulator: null });
+  }
+  const emulator = await CloudbaseEmulator.start();
+  if (seed) for (const [c, docs] of await demoDump(seedAt)) emulator.put(c, docs);
+  const store = Object.assign(cloudbaseStoreFor(emulator), { close: () => emulator.close() });
+  return Object.assign(await startLocalRuntime({ ...rest, seed: false, store }), { emulator });
+}
+
+/**
+ * A hash of every document of every collection, to assert that a call wrote nothing. On the
+ * Cloudbase path it reads the emulator's committed documents directly (no SDK requests: a
+ * whole-database read per generated case would be hundreds of requests), and counts an open
+ * transaction as a change (its writes could still land).
+ */
+export async function storeFingerprint(rt: Pick<TestRuntime, 'store' | 'emulator'>): Promise<string> {
   const h = createHash('sha256');
-  const all = await Promise.all(COLLECTION_NAMES.map((c) => findAll(store, c, {})));
+  const all = rt.emulator
+    ? COLLECTION_NAMES.map((c) => rt.emulator!.docs(c))
+    : await Promise.all(COLLECTION_NAMES.map((c) => findAll(rt.store, c, {})));
   COLLECTION_NAMES.forEach((c, i) => {
-    for (const doc of all[i]!) h.update(c).update(JSON.stringify(doc, Object.keys(doc as object).sort()));
+    for (const doc of all[i]!) h.update(c).update(canonical(doc));
   });
+  if (rt.emulator) h.update(`open transactions: ${rt.emulator.openTransactions()}`);
   return h.digest('hex');
+}
+
+/** JSON with every object's keys sorted, at every depth (a replacer list would drop nested keys). */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'undefined';
+  const obj = value as Record<string, unknown>;
+  return `{${Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`)
+    .join(',')}}`;
 }

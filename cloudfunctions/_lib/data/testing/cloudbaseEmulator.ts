@@ -289,6 +289,10 @@ export class CloudbaseEmulator {
         });
       });
     });
+    // Idle keep-alive sockets stay open longer than the SDK's agent keeps them (agentkeepalive
+    // frees them after a few seconds): with Node's default 5 s, a loaded machine's late timers let
+    // the server close a socket the SDK is just reusing, an ECONNRESET no real gateway causes.
+    server.keepAliveTimeout = 60_000;
     this.server = server;
     return new Promise((resolve) => {
       server.listen(0, '127.0.0.1', () => {
