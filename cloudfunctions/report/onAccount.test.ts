@@ -33,7 +33,7 @@ afterAll(() => flow.rt.close());
 
 describe('冲抵预收 (applying money on account)', () => {
   it('refuses what cannot be applied with a typed error and writes nothing', async () => {
-    const before = await storeFingerprint(flow.rt.store);
+    const before = await storeFingerprint(flow.rt);
     const bad: [unknown, string, string][] = [
       [{ requestId: 'onacc-bad-0001', customerId: 'cus_RK1', mode: 'auto', amountFen: A.totalFen + 1001 }, WANG, 'ON_ACCOUNT_INSUFFICIENT'],
       [{ requestId: 'onacc-bad-0002', customerId: 'cus_RK1', mode: 'orders', allocations: [{ orderId: C._id, amountFen: C.totalFen + 1 }] }, WANG, 'ALLOCATION_EXCEEDS_UNPAID'],
@@ -44,7 +44,7 @@ describe('冲抵预收 (applying money on account)', () => {
       [{ requestId: 'short', customerId: 'cus_RK1', mode: 'auto' }, WANG, 'VALIDATION_FAILED'],
     ];
     for (const [input, who, code] of bad) expect(await flow.raw('report', 'applyOnAccount', input, who)).toMatchObject({ ok: false, error: { code } });
-    expect(await storeFingerprint(flow.rt.store)).toBe(before);
+    expect(await storeFingerprint(flow.rt)).toBe(before);
   });
 
   it('applies the balance oldest shipped first: A completes with its 回款 node, B is part-paid; a retry is the same application', async () => {
