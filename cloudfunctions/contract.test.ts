@@ -191,6 +191,7 @@ describe('every action answers its output schema', () => {
       ADMIN,
     );
     await call('backoffice', 'setSkusActive', { skuIds: ['sku_CT-1'], active: true }, ADMIN);
+    await call('backoffice', 'setProductActive', { productId: 'prd_P950', active: true }, ADMIN);
 
     await call('backoffice', 'priceLists', {}, ADMIN);
     const list = await call<PriceListRow>('backoffice', 'ensurePriceList', { scope: 'customer', customerId: 'cus_hualian' }, ADMIN);

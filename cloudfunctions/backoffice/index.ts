@@ -20,6 +20,7 @@ import {
   savePriceEntries,
   saveProduct,
   setSkusActive,
+  setProductActive,
   uploadImage,
 } from '../_lib/services/backofficeCatalog';
 import {
@@ -51,6 +52,7 @@ export const main = defineFunction(Api.backoffice, {
   product: async (input, ctx) => productDetail(ctx.store, ctx.caller, storageFor(ctx), input.productId),
   saveProduct: async (input, ctx) => saveProduct(ctx.store, ctx.caller, storageFor(ctx), input),
   setSkusActive: async (input, { store, caller }) => setSkusActive(store, caller, input),
+  setProductActive: async (input, { store, caller }) => setProductActive(store, caller, input),
   uploadImage: async (input, ctx) => uploadImage(ctx.caller, storageFor(ctx), input),
 
   priceLists: async (_input, { store, caller }) => listPriceLists(store, caller),

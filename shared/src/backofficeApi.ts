@@ -78,13 +78,19 @@ export const SkuInput = z.object({
   leadTimeDays: z.number().int().min(0).max(365).default(3),
   /** 定制 / make-to-order (goes through 生产中). */
   madeToOrder: z.boolean().default(false),
-  /** 上架 (true) / 下架 (false). */
-  active: z.boolean().default(true),
+  /**
+   * 上架 (true) / 下架 (false). A new SKU: absent = 上架. An existing SKU: absent leaves it as it is
+   * (上架/下架 has its own actions, which a form opened earlier must not undo); given sets it.
+   */
+  active: z.boolean().optional(),
   /** A fileId from uploadImage; null removes the image; absent keeps the current one. */
   imageFileId: z.string().min(1).max(300).nullable().optional(),
-  /** 低库存预警: available at or below this many base units is low; 0 = no alert. */
-  lowStockThreshold: z.number().int().min(0).max(100_000_000).default(0),
-  /** Who the SKU is sold to; absent = everyone. */
+  /**
+   * 低库存预警: available at or below this many base units is low; 0 = no alert. Absent on an
+   * existing SKU leaves it as it is (库存 sets it too).
+   */
+  lowStockThreshold: z.number().int().min(0).max(100_000_000).optional(),
+  /** Who the SKU is sold to: a new SKU without it is sold to everyone; an existing SKU keeps its own. */
   saleScope: SaleScope.optional(),
 });
 export type SkuInput = z.input<typeof SkuInput>;
@@ -144,7 +150,11 @@ export const BackofficeInputs = {
   }),
   /** A product with all its SKUs, for the edit form. */
   product: z.object({ productId: Id }),
-  /** Creates or updates a product and its SKUs (admin). SKUs not listed are left as they are. */
+  /**
+   * Creates or updates a product and its SKUs (admin). SKUs not listed are left as they are; a
+   * listed SKU gets only the fields the form sent (a patch, never the whole document), so a
+   * concurrent 上架/下架 or 低库存预警 change survives an edit that did not touch them.
+   */
   saveProduct: z.object({
     product: z.object({
       /** Absent for a new product (id derived from its code). */
@@ -158,6 +168,8 @@ export const BackofficeInputs = {
   }),
   /** 上架 / 下架 SKUs (admin). */
   setSkusActive: z.object({ skuIds: z.array(Id).min(1).max(200), active: z.boolean() }),
+  /** 上架 / 下架 a whole product (admin): every SKU of it at once, with one conditional update. */
+  setProductActive: z.object({ productId: Id, active: z.boolean() }),
   /**
    * Uploads a product image (admin): stored in the local storage dir (local runtime) or Cloudbase
    * cloud storage. Returns the fileId to put on a SKU (saveProduct skus[].imageFileId) and a URL
@@ -537,6 +549,8 @@ export interface BackofficeOutputs {
   product: ProductDetail;
   saveProduct: ProductDetail;
   setSkusActive: { updated: number };
+  /** updated: how many of its SKUs changed state (those already so are not counted). */
+  setProductActive: { updated: number };
   uploadImage: UploadedImage;
   priceLists: PriceListRow[];
   ensurePriceList: PriceListRow;

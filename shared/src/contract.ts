@@ -845,6 +845,7 @@ export const ApiOutputSchemas = {
     product: o('backoffice', 'product')(ProductDetail),
     saveProduct: o('backoffice', 'saveProduct')(ProductDetail),
     setSkusActive: o('backoffice', 'setSkusActive')(z.object({ updated: nonNegative })),
+    setProductActive: o('backoffice', 'setProductActive')(z.object({ updated: nonNegative })),
     uploadImage: o('backoffice', 'uploadImage')(UploadedImage),
     priceLists: o('backoffice', 'priceLists')(z.array(PriceListRow)),
     ensurePriceList: o('backoffice', 'ensurePriceList')(PriceListRow),
