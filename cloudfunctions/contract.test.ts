@@ -219,6 +219,7 @@ describe('every action answers its output schema', () => {
 
     const csv = Buffer.from(`商品编码,现有库存\n${items[0]!.code},800\n`).toString('base64');
     await call('backoffice', 'importFile', { kind: 'stock', fileName: 's.csv', base64: csv, dryRun: true }, ADMIN);
+    await call('backoffice', 'importRuns', { page: 1, pageSize: 5 }, ADMIN);
     await call('backoffice', 'dashboard', { month: '2026-11' }, ADMIN);
     await call('backoffice', 'dashboard', {}, WANG);
     await call('backoffice', 'monthlyReportXlsx', { month: '2026-11' }, ADMIN);

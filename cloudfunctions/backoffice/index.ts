@@ -38,7 +38,7 @@ import {
   setLowStockThreshold,
   unbindUser,
 } from '../_lib/services/backofficeCustomers';
-import { bulkConfirm, dashboard, deliveryNote, importFile, monthlyXlsx, orderBoard } from '../_lib/services/backofficeOrders';
+import { bulkConfirm, dashboard, deliveryNote, importFile, listImportRuns, monthlyXlsx, orderBoard } from '../_lib/services/backofficeOrders';
 
 export const main = defineFunction(Api.backoffice, {
   refs: async (_input, { store, caller }) => refs(store, caller),
@@ -78,6 +78,7 @@ export const main = defineFunction(Api.backoffice, {
   deliveryNote: async (input, { store, caller, now }) => deliveryNote(store, caller, input.orderId, now),
 
   importFile: async (input, { store, caller, now }) => importFile(store, caller, input, now),
+  importRuns: async (input, { store, caller }) => listImportRuns(store, caller, input),
 
   dashboard: async (input, { store, caller, now, config }) => dashboard(store, caller, input, now, config),
   monthlyReportXlsx: async (input, { store, caller, now }) => monthlyXlsx(store, caller, input.month, now),

@@ -50,6 +50,8 @@ const INDEXES: Partial<Record<CollectionName, (string | string[])[]>> = {
     ['status', 'dueDate'],
   ],
   stockMovements: [['skuId', 'at']],
+  // The back office's 最近导入: newest first.
+  importRuns: ['at'],
   exceptions: ['orderId', 'merchandiserId', 'status', 'openedAt'],
   afterSales: ['customerId', 'orderId', 'merchandiserId'],
   messageJobs: ['status', 'orderId', 'nextAttemptAt'],

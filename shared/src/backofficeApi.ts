@@ -282,6 +282,8 @@ export const BackofficeInputs = {
    * report only. A real run with bad rows and no skipBad writes nothing (IMPORT_INVALID, with
    * the report in error.details.report).
    */
+  /** The imports written so far (admin), newest first: what, from which file, how many rows changed. */
+  importRuns: PageInput,
   importFile: z.object({
     kind: ImportKind,
     fileName: RequiredText(200),
@@ -463,6 +465,18 @@ export interface StockMovement {
   at: number;
 }
 
+/** One written import (collection importRuns). */
+export interface ImportRunRow {
+  _id: string;
+  kind: string;
+  file: string;
+  at: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+}
+
 /** One row of the order board. */
 export interface BoardOrder extends OrderSummary {
   customerId: string;
@@ -570,6 +584,7 @@ export interface BackofficeOutputs {
   orders: Page<BoardOrder>;
   bulkConfirm: BulkConfirmResult;
   deliveryNote: DeliveryNote;
+  importRuns: Page<ImportRunRow>;
   importFile: ImportReport & { fileName: string; sheetName: string; ignoredColumns: string[] };
   dashboard: DashboardView;
   monthlyReportXlsx: XlsxFile;

@@ -529,6 +529,17 @@ const StockMovement = z.object({
   at: nonNegative,
 });
 
+const ImportRunRow = z.object({
+  _id: z.string(),
+  kind: z.string(),
+  file: z.string(),
+  at: nonNegative,
+  created: nonNegative,
+  updated: nonNegative,
+  unchanged: nonNegative,
+  skipped: nonNegative,
+});
+
 const BoardOrder = OrderSummary.extend({
   customerId: z.string(),
   customerCode: z.string(),
@@ -865,6 +876,7 @@ export const ApiOutputSchemas = {
     orders: o('backoffice', 'orders')(page(BoardOrder)),
     bulkConfirm: o('backoffice', 'bulkConfirm')(BulkConfirmResult),
     deliveryNote: o('backoffice', 'deliveryNote')(DeliveryNote),
+    importRuns: o('backoffice', 'importRuns')(page(ImportRunRow)),
     importFile: o('backoffice', 'importFile')(FileImportReport),
     dashboard: o('backoffice', 'dashboard')(DashboardView),
     monthlyReportXlsx: o('backoffice', 'monthlyReportXlsx')(XlsxFile),
