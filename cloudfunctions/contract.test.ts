@@ -204,6 +204,7 @@ describe('every action answers its output schema', () => {
     await call('backoffice', 'saveCustomer', { code: 'C950', name: '契约客户', levelId: 'lv_retail', merchandiserId: 'stf_wang' }, ADMIN);
     await call('backoffice', 'createInvitation', { customerId: 'cus_C950' }, ADMIN);
     await call('backoffice', 'revokeInvitation', { customerId: 'cus_C950' }, ADMIN);
+    await call('backoffice', 'addInvitation', { customerId: 'cus_C950' }, ADMIN);
     await call('backoffice', 'unbindUser', { customerId: 'cus_xinda', openid: NEWUSER }, ADMIN);
 
     await call('backoffice', 'stock', { page: 1, pageSize: 5 }, WANG);

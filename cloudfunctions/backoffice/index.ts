@@ -26,6 +26,7 @@ import {
 import {
   adjustStock,
   createInvitation,
+  addInvitation,
   customerDetail,
   grantStaffLogin,
   revokeStaffLogin,
@@ -65,7 +66,8 @@ export const main = defineFunction(Api.backoffice, {
   customer: async (input, { store, caller }) => customerDetail(store, caller, input.customerId),
   saveCustomer: async (input, { store, caller }) => saveCustomer(store, caller, input),
   createInvitation: async (input, { store, caller }) => createInvitation(store, caller, input),
-  revokeInvitation: async (input, { store, caller }) => revokeInvitation(store, caller, input.customerId),
+  addInvitation: async (input, { store, caller, now }) => addInvitation(store, caller, input, now),
+  revokeInvitation: async (input, { store, caller, now }) => revokeInvitation(store, caller, input, now),
   unbindUser: async (input, { store, caller }) => unbindUser(store, caller, input),
 
   stock: async (input, { store, caller }) => listStock(store, caller, input),

@@ -37,6 +37,7 @@ import {
 const INDEXES: Partial<Record<CollectionName, (string | string[])[]>> = {
   users: ['customerId', 'staffId'],
   customers: ['invitationCode', 'merchandiserId', 'code'],
+  invitations: ['customerId'],
   // The catalog page: active SKUs a customer may see (visibleTo), in code order.
   skus: ['categoryId', 'code', 'active', ['active', 'code'], ['active', 'visibleTo[]']],
   products: ['code'],

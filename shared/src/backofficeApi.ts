@@ -60,6 +60,8 @@ const Base64 = (bytes: number) =>
     .regex(/^[A-Za-z0-9+/]*={0,2}$/, '文件内容应为 base64');
 
 /** One SKU of a product as the product form edits it. */
+const InvitationCodeInput = z.string().trim().toUpperCase().regex(/^[A-Z0-9]{4,32}$/, '邀请码为 4-32 位字母或数字');
+
 export const SkuInput = z.object({
   /** Absent for a new SKU (its id is derived from its code, as the import does). */
   _id: Id.optional(),
@@ -226,9 +228,17 @@ export const BackofficeInputs = {
    * Gives the customer a new invitation code (admin); the old one stops working. Without `code`
    * a random one is made. A code held by another customer is refused (CONFLICT).
    */
-  createInvitation: z.object({ customerId: Id, code: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{4,32}$/, '邀请码为 4-32 位字母或数字').optional() }),
-  /** Revokes the customer's invitation code (admin): nobody can bind with it any more. */
-  revokeInvitation: z.object({ customerId: Id }),
+  createInvitation: z.object({ customerId: Id, code: InvitationCodeInput.optional() }),
+  /**
+   * One more invitation code for the customer (admin), beside its own and any others: without
+   * `code` a random one is made; a code any customer holds already is refused (CONFLICT).
+   */
+  addInvitation: z.object({ customerId: Id, code: InvitationCodeInput.optional() }),
+  /**
+   * Revokes an invitation code of the customer (admin): nobody can bind with it any more; users
+   * bound with it stay bound. Without `code`: the customer's own code.
+   */
+  revokeInvitation: z.object({ customerId: Id, code: InvitationCodeInput.optional() }),
   /** Unbinds a WeChat user from its customer (admin). */
   unbindUser: z.object({ customerId: Id, openid: z.string().min(1).max(128) }),
 
@@ -421,11 +431,25 @@ export interface BoundUser {
   openid: string;
   name: string;
   boundAt: number | null;
+  /** The code the user bound with (null: bound before codes were recorded, or by the import). */
+  invitationCode: string | null;
+}
+
+/** One invitation code of a customer and how many users bound with it. */
+export interface CustomerInvitation {
+  code: string;
+  /** The customer's own code (invitationCode), as opposed to an extra one (collection invitations). */
+  primary: boolean;
+  revoked: boolean;
+  createdAt: number | null;
+  boundUsers: number;
 }
 
 export interface BackofficeCustomerDetail extends BackofficeCustomerRow {
   addresses: z.infer<typeof Address>[];
   users: BoundUser[];
+  /** Every code of the customer: its own first, then the extra ones, newest first. */
+  invitations: CustomerInvitation[];
 }
 
 export interface BackofficeStockRow {
@@ -575,6 +599,7 @@ export interface BackofficeOutputs {
   customer: BackofficeCustomerDetail;
   saveCustomer: BackofficeCustomerDetail;
   createInvitation: BackofficeCustomerDetail;
+  addInvitation: BackofficeCustomerDetail;
   revokeInvitation: BackofficeCustomerDetail;
   unbindUser: BackofficeCustomerDetail;
   stock: Page<BackofficeStockRow>;

@@ -500,7 +500,8 @@ const BackofficeCustomerRow = CustomerBrief.extend({
 
 const BackofficeCustomerDetail = BackofficeCustomerRow.extend({
   addresses: z.array(Address),
-  users: z.array(z.object({ openid: z.string(), name: z.string(), boundAt: nonNegative.nullable() })),
+  users: z.array(z.object({ openid: z.string(), name: z.string(), boundAt: nonNegative.nullable(), invitationCode: z.string().nullable() })),
+  invitations: z.array(z.object({ code: z.string(), primary: z.boolean(), revoked: z.boolean(), createdAt: nonNegative.nullable(), boundUsers: nonNegative })),
 });
 
 const BackofficeStockRow = z.object({
@@ -867,6 +868,7 @@ export const ApiOutputSchemas = {
     customer: o('backoffice', 'customer')(BackofficeCustomerDetail),
     saveCustomer: o('backoffice', 'saveCustomer')(BackofficeCustomerDetail),
     createInvitation: o('backoffice', 'createInvitation')(BackofficeCustomerDetail),
+    addInvitation: o('backoffice', 'addInvitation')(BackofficeCustomerDetail),
     revokeInvitation: o('backoffice', 'revokeInvitation')(BackofficeCustomerDetail),
     unbindUser: o('backoffice', 'unbindUser')(BackofficeCustomerDetail),
     stock: o('backoffice', 'stock')(page(BackofficeStockRow)),

@@ -18,6 +18,7 @@ import type {
   BackOrder,
   Category,
   Customer,
+  Invitation,
   CustomerLevel,
   MessageJob,
   Order,
@@ -99,12 +100,13 @@ export interface Collections {
   statementConfirmations: StatementConfirmation;
   backOrders: BackOrder;
   samples: Sample;
+  invitations: Invitation;
 }
 export type CollectionName = keyof Collections;
 export const COLLECTION_NAMES: readonly CollectionName[] = [
   'users', 'staff', 'customers', 'levels', 'categories', 'products', 'skus', 'priceLists', 'prices',
   'stock', 'accounts', 'reservations', 'orders', 'exceptions', 'afterSales', 'consents', 'messageJobs', 'sentMessages', 'importRuns',
-  'operatorCalls', 'stockMovements', 'receipts', 'statementConfirmations', 'backOrders', 'samples',
+  'operatorCalls', 'stockMovements', 'receipts', 'statementConfirmations', 'backOrders', 'samples', 'invitations',
 ];
 
 export type Scalar = string | number | boolean | null;
