@@ -193,6 +193,7 @@ describe('every action answers its output schema', () => {
       ADMIN,
     );
     await call('backoffice', 'setSkusActive', { skuIds: ['sku_CT-1'], active: true }, ADMIN);
+    await call('backoffice', 'setProductActive', { productId: 'prd_P950', active: true }, ADMIN);
 
     await call('backoffice', 'priceLists', {}, ADMIN);
     const list = await call<PriceListRow>('backoffice', 'ensurePriceList', { scope: 'customer', customerId: 'cus_hualian' }, ADMIN);
@@ -205,6 +206,7 @@ describe('every action answers its output schema', () => {
     await call('backoffice', 'saveCustomer', { code: 'C950', name: '契约客户', levelId: 'lv_retail', merchandiserId: 'stf_wang' }, ADMIN);
     await call('backoffice', 'createInvitation', { customerId: 'cus_C950' }, ADMIN);
     await call('backoffice', 'revokeInvitation', { customerId: 'cus_C950' }, ADMIN);
+    await call('backoffice', 'addInvitation', { customerId: 'cus_C950' }, ADMIN);
     await call('backoffice', 'unbindUser', { customerId: 'cus_xinda', openid: NEWUSER }, ADMIN);
 
     await call('backoffice', 'stock', { page: 1, pageSize: 5 }, WANG);
@@ -220,6 +222,7 @@ describe('every action answers its output schema', () => {
 
     const csv = Buffer.from(`商品编码,现有库存\n${items[0]!.code},800\n`).toString('base64');
     await call('backoffice', 'importFile', { kind: 'stock', fileName: 's.csv', base64: csv, dryRun: true }, ADMIN);
+    await call('backoffice', 'importRuns', { page: 1, pageSize: 5 }, ADMIN);
     await call('backoffice', 'dashboard', { month: '2026-11' }, ADMIN);
     await call('backoffice', 'dashboard', {}, WANG);
     await call('backoffice', 'monthlyReportXlsx', { month: '2026-11' }, ADMIN);

@@ -11,11 +11,16 @@ import 'dayjs/locale/zh-cn';
 import App from './App';
 import { prefetchBoard } from './pages/Orders';
 import { getToken } from './api/session';
+import { prefetchRefs } from './App';
 
 dayjs.locale('zh-cn');
 
-// Opening on the order board: ask for its first page now, beside the sign-in check.
-if (getToken() && /^\/admin\/orders\/?$/.test(location.pathname)) prefetchBoard(location.search);
+// Signed in: ask for the session (backoffice.refs) now and, opening on the order board, for its
+// first page beside it, instead of after React's first render and after the session answered.
+if (getToken() || __CLOUD_ENV__) {
+  prefetchRefs();
+  if (/^\/admin\/orders\/?$/.test(location.pathname)) prefetchBoard(location.search);
+}
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -20,11 +20,13 @@ import {
   savePriceEntries,
   saveProduct,
   setSkusActive,
+  setProductActive,
   uploadImage,
 } from '../_lib/services/backofficeCatalog';
 import {
   adjustStock,
   createInvitation,
+  addInvitation,
   customerDetail,
   grantStaffLogin,
   revokeStaffLogin,
@@ -37,7 +39,7 @@ import {
   setLowStockThreshold,
   unbindUser,
 } from '../_lib/services/backofficeCustomers';
-import { bulkConfirm, dashboard, deliveryNote, importFile, monthlyXlsx, orderBoard } from '../_lib/services/backofficeOrders';
+import { bulkConfirm, dashboard, deliveryNote, importFile, listImportRuns, monthlyXlsx, orderBoard } from '../_lib/services/backofficeOrders';
 
 export const main = defineFunction(Api.backoffice, {
   refs: async (_input, { store, caller }) => refs(store, caller),
@@ -51,6 +53,7 @@ export const main = defineFunction(Api.backoffice, {
   product: async (input, ctx) => productDetail(ctx.store, ctx.caller, storageFor(ctx), input.productId),
   saveProduct: async (input, ctx) => saveProduct(ctx.store, ctx.caller, storageFor(ctx), input),
   setSkusActive: async (input, { store, caller }) => setSkusActive(store, caller, input),
+  setProductActive: async (input, { store, caller }) => setProductActive(store, caller, input),
   uploadImage: async (input, ctx) => uploadImage(ctx.caller, storageFor(ctx), input),
 
   priceLists: async (_input, { store, caller }) => listPriceLists(store, caller),
@@ -63,7 +66,8 @@ export const main = defineFunction(Api.backoffice, {
   customer: async (input, { store, caller }) => customerDetail(store, caller, input.customerId),
   saveCustomer: async (input, { store, caller }) => saveCustomer(store, caller, input),
   createInvitation: async (input, { store, caller }) => createInvitation(store, caller, input),
-  revokeInvitation: async (input, { store, caller }) => revokeInvitation(store, caller, input.customerId),
+  addInvitation: async (input, { store, caller, now }) => addInvitation(store, caller, input, now),
+  revokeInvitation: async (input, { store, caller, now }) => revokeInvitation(store, caller, input, now),
   unbindUser: async (input, { store, caller }) => unbindUser(store, caller, input),
 
   stock: async (input, { store, caller }) => listStock(store, caller, input),
@@ -76,6 +80,7 @@ export const main = defineFunction(Api.backoffice, {
   deliveryNote: async (input, { store, caller, now }) => deliveryNote(store, caller, input.orderId, now),
 
   importFile: async (input, { store, caller, now }) => importFile(store, caller, input, now),
+  importRuns: async (input, { store, caller }) => listImportRuns(store, caller, input),
 
   dashboard: async (input, { store, caller, now, config }) => dashboard(store, caller, input, now, config),
   monthlyReportXlsx: async (input, { store, caller, now }) => monthlyXlsx(store, caller, input.month, now),

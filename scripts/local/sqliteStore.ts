@@ -43,6 +43,7 @@ import {
 const INDEXES: Partial<Record<CollectionName, (string | string[])[]>> = {
   users: ['customerId', 'staffId'],
   customers: ['invitationCode', 'merchandiserId', 'code'],
+  invitations: ['customerId'],
   // The catalog page: active SKUs a customer may see (visibleTo), in code order.
   skus: ['categoryId', 'code', 'active', ['active', 'code'], ['active', 'visibleTo[]']],
   products: ['code'],
@@ -56,6 +57,8 @@ const INDEXES: Partial<Record<CollectionName, (string | string[])[]>> = {
     ['status', 'dueDate'],
   ],
   stockMovements: [['skuId', 'at']],
+  // The back office's 最近导入: newest first.
+  importRuns: ['at'],
   exceptions: ['orderId', 'merchandiserId', 'status', 'openedAt'],
   afterSales: ['customerId', 'orderId', 'merchandiserId'],
   messageJobs: ['status', 'orderId', 'nextAttemptAt'],

@@ -60,6 +60,8 @@ const Base64 = (bytes: number) =>
     .regex(/^[A-Za-z0-9+/]*={0,2}$/, '文件内容应为 base64');
 
 /** One SKU of a product as the product form edits it. */
+const InvitationCodeInput = z.string().trim().toUpperCase().regex(/^[A-Z0-9]{4,32}$/, '邀请码为 4-32 位字母或数字');
+
 export const SkuInput = z.object({
   /** Absent for a new SKU (its id is derived from its code, as the import does). */
   _id: Id.optional(),
@@ -78,13 +80,19 @@ export const SkuInput = z.object({
   leadTimeDays: z.number().int().min(0).max(365).default(3),
   /** 定制 / make-to-order (goes through 生产中). */
   madeToOrder: z.boolean().default(false),
-  /** 上架 (true) / 下架 (false). */
-  active: z.boolean().default(true),
+  /**
+   * 上架 (true) / 下架 (false). A new SKU: absent = 上架. An existing SKU: absent leaves it as it is
+   * (上架/下架 has its own actions, which a form opened earlier must not undo); given sets it.
+   */
+  active: z.boolean().optional(),
   /** A fileId from uploadImage; null removes the image; absent keeps the current one. */
   imageFileId: z.string().min(1).max(300).nullable().optional(),
-  /** 低库存预警: available at or below this many base units is low; 0 = no alert. */
-  lowStockThreshold: z.number().int().min(0).max(100_000_000).default(0),
-  /** Who the SKU is sold to; absent = everyone. */
+  /**
+   * 低库存预警: available at or below this many base units is low; 0 = no alert. Absent on an
+   * existing SKU leaves it as it is (库存 sets it too).
+   */
+  lowStockThreshold: z.number().int().min(0).max(100_000_000).optional(),
+  /** Who the SKU is sold to: a new SKU without it is sold to everyone; an existing SKU keeps its own. */
   saleScope: SaleScope.optional(),
 });
 export type SkuInput = z.input<typeof SkuInput>;
@@ -144,7 +152,11 @@ export const BackofficeInputs = {
   }),
   /** A product with all its SKUs, for the edit form. */
   product: z.object({ productId: Id }),
-  /** Creates or updates a product and its SKUs (admin). SKUs not listed are left as they are. */
+  /**
+   * Creates or updates a product and its SKUs (admin). SKUs not listed are left as they are; a
+   * listed SKU gets only the fields the form sent (a patch, never the whole document), so a
+   * concurrent 上架/下架 or 低库存预警 change survives an edit that did not touch them.
+   */
   saveProduct: z.object({
     product: z.object({
       /** Absent for a new product (id derived from its code). */
@@ -158,6 +170,8 @@ export const BackofficeInputs = {
   }),
   /** 上架 / 下架 SKUs (admin). */
   setSkusActive: z.object({ skuIds: z.array(Id).min(1).max(200), active: z.boolean() }),
+  /** 上架 / 下架 a whole product (admin): every SKU of it at once, with one conditional update. */
+  setProductActive: z.object({ productId: Id, active: z.boolean() }),
   /**
    * Uploads a product image (admin): stored in the local storage dir (local runtime) or Cloudbase
    * cloud storage. Returns the fileId to put on a SKU (saveProduct skus[].imageFileId) and a URL
@@ -214,9 +228,17 @@ export const BackofficeInputs = {
    * Gives the customer a new invitation code (admin); the old one stops working. Without `code`
    * a random one is made. A code held by another customer is refused (CONFLICT).
    */
-  createInvitation: z.object({ customerId: Id, code: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{4,32}$/, '邀请码为 4-32 位字母或数字').optional() }),
-  /** Revokes the customer's invitation code (admin): nobody can bind with it any more. */
-  revokeInvitation: z.object({ customerId: Id }),
+  createInvitation: z.object({ customerId: Id, code: InvitationCodeInput.optional() }),
+  /**
+   * One more invitation code for the customer (admin), beside its own and any others: without
+   * `code` a random one is made; a code any customer holds already is refused (CONFLICT).
+   */
+  addInvitation: z.object({ customerId: Id, code: InvitationCodeInput.optional() }),
+  /**
+   * Revokes an invitation code of the customer (admin): nobody can bind with it any more; users
+   * bound with it stay bound. Without `code`: the customer's own code.
+   */
+  revokeInvitation: z.object({ customerId: Id, code: InvitationCodeInput.optional() }),
   /** Unbinds a WeChat user from its customer (admin). */
   unbindUser: z.object({ customerId: Id, openid: z.string().min(1).max(128) }),
 
@@ -270,6 +292,8 @@ export const BackofficeInputs = {
    * report only. A real run with bad rows and no skipBad writes nothing (IMPORT_INVALID, with
    * the report in error.details.report).
    */
+  /** The imports written so far (admin), newest first: what, from which file, how many rows changed. */
+  importRuns: PageInput,
   importFile: z.object({
     kind: ImportKind,
     fileName: RequiredText(200),
@@ -407,11 +431,25 @@ export interface BoundUser {
   openid: string;
   name: string;
   boundAt: number | null;
+  /** The code the user bound with (null: bound before codes were recorded, or by the import). */
+  invitationCode: string | null;
+}
+
+/** One invitation code of a customer and how many users bound with it. */
+export interface CustomerInvitation {
+  code: string;
+  /** The customer's own code (invitationCode), as opposed to an extra one (collection invitations). */
+  primary: boolean;
+  revoked: boolean;
+  createdAt: number | null;
+  boundUsers: number;
 }
 
 export interface BackofficeCustomerDetail extends BackofficeCustomerRow {
   addresses: z.infer<typeof Address>[];
   users: BoundUser[];
+  /** Every code of the customer: its own first, then the extra ones, newest first. */
+  invitations: CustomerInvitation[];
 }
 
 export interface BackofficeStockRow {
@@ -449,6 +487,18 @@ export interface StockMovement {
   onHandAfter: number;
   by: { staffId: string; name: string };
   at: number;
+}
+
+/** One written import (collection importRuns). */
+export interface ImportRunRow {
+  _id: string;
+  kind: string;
+  file: string;
+  at: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
 }
 
 /** One row of the order board. */
@@ -537,6 +587,8 @@ export interface BackofficeOutputs {
   product: ProductDetail;
   saveProduct: ProductDetail;
   setSkusActive: { updated: number };
+  /** updated: how many of its SKUs changed state (those already so are not counted). */
+  setProductActive: { updated: number };
   uploadImage: UploadedImage;
   priceLists: PriceListRow[];
   ensurePriceList: PriceListRow;
@@ -547,6 +599,7 @@ export interface BackofficeOutputs {
   customer: BackofficeCustomerDetail;
   saveCustomer: BackofficeCustomerDetail;
   createInvitation: BackofficeCustomerDetail;
+  addInvitation: BackofficeCustomerDetail;
   revokeInvitation: BackofficeCustomerDetail;
   unbindUser: BackofficeCustomerDetail;
   stock: Page<BackofficeStockRow>;
@@ -556,6 +609,7 @@ export interface BackofficeOutputs {
   orders: Page<BoardOrder>;
   bulkConfirm: BulkConfirmResult;
   deliveryNote: DeliveryNote;
+  importRuns: Page<ImportRunRow>;
   importFile: ImportReport & { fileName: string; sheetName: string; ignoredColumns: string[] };
   dashboard: DashboardView;
   monthlyReportXlsx: XlsxFile;

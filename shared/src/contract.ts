@@ -501,7 +501,8 @@ const BackofficeCustomerRow = CustomerBrief.extend({
 
 const BackofficeCustomerDetail = BackofficeCustomerRow.extend({
   addresses: z.array(Address),
-  users: z.array(z.object({ openid: z.string(), name: z.string(), boundAt: nonNegative.nullable() })),
+  users: z.array(z.object({ openid: z.string(), name: z.string(), boundAt: nonNegative.nullable(), invitationCode: z.string().nullable() })),
+  invitations: z.array(z.object({ code: z.string(), primary: z.boolean(), revoked: z.boolean(), createdAt: nonNegative.nullable(), boundUsers: nonNegative })),
 });
 
 const BackofficeStockRow = z.object({
@@ -528,6 +529,17 @@ const StockMovement = z.object({
   onHandAfter: nonNegative,
   by: z.object({ staffId: z.string(), name: z.string() }),
   at: nonNegative,
+});
+
+const ImportRunRow = z.object({
+  _id: z.string(),
+  kind: z.string(),
+  file: z.string(),
+  at: nonNegative,
+  created: nonNegative,
+  updated: nonNegative,
+  unchanged: nonNegative,
+  skipped: nonNegative,
 });
 
 const BoardOrder = OrderSummary.extend({
@@ -847,6 +859,7 @@ export const ApiOutputSchemas = {
     product: o('backoffice', 'product')(ProductDetail),
     saveProduct: o('backoffice', 'saveProduct')(ProductDetail),
     setSkusActive: o('backoffice', 'setSkusActive')(z.object({ updated: nonNegative })),
+    setProductActive: o('backoffice', 'setProductActive')(z.object({ updated: nonNegative })),
     uploadImage: o('backoffice', 'uploadImage')(UploadedImage),
     priceLists: o('backoffice', 'priceLists')(z.array(PriceListRow)),
     ensurePriceList: o('backoffice', 'ensurePriceList')(PriceListRow),
@@ -857,6 +870,7 @@ export const ApiOutputSchemas = {
     customer: o('backoffice', 'customer')(BackofficeCustomerDetail),
     saveCustomer: o('backoffice', 'saveCustomer')(BackofficeCustomerDetail),
     createInvitation: o('backoffice', 'createInvitation')(BackofficeCustomerDetail),
+    addInvitation: o('backoffice', 'addInvitation')(BackofficeCustomerDetail),
     revokeInvitation: o('backoffice', 'revokeInvitation')(BackofficeCustomerDetail),
     unbindUser: o('backoffice', 'unbindUser')(BackofficeCustomerDetail),
     stock: o('backoffice', 'stock')(page(BackofficeStockRow)),
@@ -866,6 +880,7 @@ export const ApiOutputSchemas = {
     orders: o('backoffice', 'orders')(page(BoardOrder)),
     bulkConfirm: o('backoffice', 'bulkConfirm')(BulkConfirmResult),
     deliveryNote: o('backoffice', 'deliveryNote')(DeliveryNote),
+    importRuns: o('backoffice', 'importRuns')(page(ImportRunRow)),
     importFile: o('backoffice', 'importFile')(FileImportReport),
     dashboard: o('backoffice', 'dashboard')(DashboardView),
     monthlyReportXlsx: o('backoffice', 'monthlyReportXlsx')(XlsxFile),

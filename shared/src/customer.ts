@@ -67,8 +67,25 @@ export const User = z.object({
   staffId: Id.optional(),
   name: z.string().max(40).default(''),
   boundAt: z.number().int().optional(),
+  /** The invitation code a customer's user bound with (the customer's own or one of its extra codes). */
+  invitationCode: z.string().max(32).optional(),
 });
 export type User = z.infer<typeof User>;
+
+/**
+ * An extra invitation code of a customer (collection invitations, the code is the id, so two
+ * customers can never hold one code): besides the customer's own invitationCode, an admin may
+ * hand out several (one per store, per person) and revoke each on its own.
+ */
+export interface Invitation {
+  _id: string;
+  customerId: string;
+  createdAt: number;
+  /** staff id of the admin who made it */
+  createdBy: string;
+  revoked: boolean;
+  revokedAt?: number;
+}
 
 /** The caller, resolved from the trusted context and the users collection. */
 export type Caller =

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROLES, ROLE_LABELS } from './labels';
 
 /** A document id: short, printable, no path separators. */
 export const Id = z
@@ -11,14 +12,11 @@ export type Id = z.infer<typeof Id>;
 /** Epoch milliseconds. */
 export const Timestamp = z.number().int().min(0);
 
-export const Role = z.enum(['customer', 'merchandiser', 'admin']);
+export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
-export const ROLE_LABELS: Record<Role, string> = {
-  customer: '客户',
-  merchandiser: '跟单员',
-  admin: '管理员',
-};
+/** Re-exported from the zod-free labels module (the back office's first load imports it from there). */
+export { ROLE_LABELS };
 
 /** Who did something, as recorded on timelines and nodes. */
 export const Actor = z.object({

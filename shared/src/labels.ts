@@ -7,6 +7,15 @@
  * carry them.
  */
 
+/** Who a signed-in user is (ids.ts builds the zod enum from this list). */
+export const ROLES = ['customer', 'merchandiser', 'admin'] as const;
+export type RoleName = (typeof ROLES)[number];
+export const ROLE_LABELS: Record<RoleName, string> = {
+  customer: '客户',
+  merchandiser: '跟单员',
+  admin: '管理员',
+};
+
 export const ORDER_STATUSES = [
   'submitted',
   'confirmed',

@@ -14,7 +14,7 @@ import {
   TeamOutlined,
   UserSwitchOutlined,
 } from '@ant-design/icons';
-import { ROLE_LABELS } from '@dinghuo/shared/ids';
+import { ROLE_LABELS } from '@dinghuo/shared/labels';
 import { signOut } from '../api/session';
 import { cloudSignOut } from '../api/cloudbase';
 import { useSession } from '../session';

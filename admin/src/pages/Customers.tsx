@@ -141,6 +141,26 @@ function CustomerDrawer({ customerId, onClose, onSaved }: { customerId: string |
                 <Descriptions.Item label="未结金额">{fen(c.outstandingFen)}</Descriptions.Item>
                 <Descriptions.Item label="未完成订单">{c.openOrders}</Descriptions.Item>
               </Descriptions>
+              <Space style={{ marginTop: 16, marginBottom: 8 }}>
+                <Typography.Text strong>全部邀请码</Typography.Text>
+                {isAdmin ? (
+                  <Button size="small" icon={<PlusOutlined />} loading={busy} onClick={() => run(() => bo('addInvitation', { customerId: c._id }), '已添加邀请码')} data-testid="invitation-add">
+                    添加邀请码
+                  </Button>
+                ) : null}
+              </Space>
+              <Table rowKey="code" size="small" pagination={false} dataSource={c.invitations} data-testid="invitations"
+                columns={[
+                  { title: '邀请码', dataIndex: 'code', render: (code: string, i) => <>{code}{i.primary ? <Tag style={{ marginLeft: 8 }}>主邀请码</Tag> : null}</> },
+                  { title: '状态', dataIndex: 'revoked', render: (r: boolean) => (r ? <Tag color="red">已作废</Tag> : <Tag color="green">可用</Tag>) },
+                  { title: '创建时间', dataIndex: 'createdAt', render: dateTime },
+                  { title: '已绑定用户', dataIndex: 'boundUsers', align: 'right' },
+                  ...(isAdmin ? [{ title: '', render: (_: unknown, i: { code: string; revoked: boolean }) => (
+                    <Popconfirm title={`作废 ${i.code} 后无人能再用它绑定（已绑定的用户不受影响），确定？`} onConfirm={() => run(() => bo('revokeInvitation', { customerId: c._id, code: i.code }), '邀请码已作废')}>
+                      <Button size="small" type="link" danger disabled={i.revoked} data-testid={`invitation-revoke-${i.code}`}>作废</Button>
+                    </Popconfirm>
+                  ) }] : []),
+                ]} />
               <Typography.Title level={5} style={{ marginTop: 16 }}>已绑定的微信用户</Typography.Title>
               {c.users.length === 0 ? (
                 <EmptyState description="还没有微信用户绑定此客户" />
@@ -149,6 +169,7 @@ function CustomerDrawer({ customerId, onClose, onSaved }: { customerId: string |
                   columns={[
                     { title: '用户', dataIndex: 'name' },
                     { title: 'openid', dataIndex: 'openid' },
+                    { title: '绑定所用邀请码', dataIndex: 'invitationCode', render: (v: string | null) => v ?? '—' },
                     { title: '绑定时间', dataIndex: 'boundAt', render: dateTime },
                     ...(isAdmin ? [{ title: '', render: (_: unknown, u: { openid: string }) => (
                       <Popconfirm title="解除绑定后该用户不能再为此客户下单，确定？" onConfirm={() => run(() => bo('unbindUser', { customerId: c._id, openid: u.openid }), '已解除绑定')}>

@@ -5,7 +5,7 @@ import { Card, Col, DatePicker, Row, Statistic, Table } from 'antd';
 import dayjs from 'dayjs';
 import type { DashboardView } from '@dinghuo/shared/backofficeApi';
 import { bo } from '../api/client';
-import { Async, useApi } from '../components/states';
+import { Async, EmptyState, useApi } from '../components/states';
 import Chart, { type ChartOption } from '../components/Chart';
 import { fen, formatFen } from '../format';
 
@@ -72,12 +72,12 @@ export default function Dashboard() {
           <Row gutter={16} style={{ marginTop: 16 }}>
             <Col span={10}>
               <Card title="本月按客户（下单金额前 10）">
-                {d.byCustomer.length && opts ? <Chart option={opts.byCustomer} height={300} testId="chart-by-customer" /> : <div data-state="empty">本月还没有订单</div>}
+                {d.byCustomer.length && opts ? <Chart option={opts.byCustomer} height={300} testId="chart-by-customer" /> : <EmptyState description="本月还没有订单" />}
               </Card>
             </Col>
             <Col span={14}>
               <Card title="本月按商品（下单金额前 10）">
-                {d.byProduct.length && opts ? <Chart option={opts.byProduct} height={300} testId="chart-by-product" /> : <div data-state="empty">本月还没有订单</div>}
+                {d.byProduct.length && opts ? <Chart option={opts.byProduct} height={300} testId="chart-by-product" /> : <EmptyState description="本月还没有订单" />}
               </Card>
             </Col>
           </Row>

@@ -9,7 +9,8 @@ import { InboxOutlined } from '@ant-design/icons';
 import { IMPORT_KIND_LABELS, type ImportKind } from '@dinghuo/shared/importRows';
 import { MAX_IMPORT_FILE_BYTES, type BackofficeOutputs } from '@dinghuo/shared/backofficeApi';
 import { ApiError, bo, errorMessage } from '../api/client';
-import { fileToBase64 } from '../format';
+import { dateTime, fileToBase64 } from '../format';
+import { Async, EmptyState, useApi } from '../components/states';
 import { useSession } from '../session';
 
 type Report = BackofficeOutputs['importFile'];
@@ -55,6 +56,8 @@ export default function Imports() {
   const [skipBad, setSkipBad] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
+  const [runsPage, setRunsPage] = useState(1);
+  const runs = useApi(async () => (isAdmin ? bo('importRuns', { page: runsPage, pageSize: 10 }) : null), [isAdmin, runsPage]);
 
   const run = async (dryRun: boolean, f = file) => {
     if (!f) return;
@@ -63,7 +66,10 @@ export default function Imports() {
     try {
       const r = await bo('importFile', { kind, fileName: f.name, base64: f.base64, dryRun, skipBad });
       setReport(r);
-      if (!dryRun) message.success(`已导入：新增 ${r.created}，更新 ${r.updated}`);
+      if (!dryRun) {
+        message.success(`已导入：新增 ${r.created}，更新 ${r.updated}`);
+        runs.reload();
+      }
     } catch (e) {
       const details = e instanceof ApiError ? (e.details as { report?: Report } | undefined) : undefined;
       if (details?.report) setReport({ ...details.report, fileName: f.name, sheetName: report?.sheetName ?? '', ignoredColumns: report?.ignoredColumns ?? [] });
@@ -73,8 +79,9 @@ export default function Imports() {
     }
   };
 
-  if (!isAdmin) return <Card title="导入"><div data-state="empty">导入仅管理员可用</div></Card>;
+  if (!isAdmin) return <Card title="导入"><EmptyState description="导入仅管理员可用" /></Card>;
   return (
+    <>
     <Card title="导入数据">
       <Space style={{ marginBottom: 16 }}>
         类型
@@ -112,5 +119,27 @@ export default function Imports() {
         </Space>
       ) : null}
     </Card>
+    <Card title="最近导入" style={{ marginTop: 16 }} data-testid="import-runs">
+      <Async state={runs} empty="还没有导入过数据" isEmpty={(p) => !p || p.items.length === 0}>
+        {(p) => (
+          <Table
+            rowKey="_id"
+            size="small"
+            dataSource={p!.items}
+            pagination={{ current: p!.page, pageSize: 10, total: p!.total, showSizeChanger: false, onChange: setRunsPage }}
+            columns={[
+              { title: '时间', dataIndex: 'at', render: (v: number) => dateTime(v) },
+              { title: '类型', dataIndex: 'kind', render: (k: string) => IMPORT_KIND_LABELS[k as ImportKind] ?? k },
+              { title: '文件', dataIndex: 'file' },
+              { title: '新增', dataIndex: 'created', align: 'right' },
+              { title: '更新', dataIndex: 'updated', align: 'right' },
+              { title: '未变', dataIndex: 'unchanged', align: 'right' },
+              { title: '跳过', dataIndex: 'skipped', align: 'right' },
+            ]}
+          />
+        )}
+      </Async>
+    </Card>
+    </>
   );
 }

@@ -4,19 +4,20 @@
  * Filters live in the URL (?status=submitted&page=2…), so a board can be linked and reloaded.
  * 批量审核: select 待审核 rows → backoffice.bulkConfirm (the 跟单 tab's review, per order).
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { App, Button, Card, DatePicker, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
+import { Card, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import dayjs from 'dayjs';
-import { ORDER_STATUSES, type OrderStatus } from '@dinghuo/shared/labels';
-import type { BoardOrder, BulkConfirmResult } from '@dinghuo/shared/backofficeApi';
+import type { OrderStatus } from '@dinghuo/shared/labels';
+import type { BoardOrder } from '@dinghuo/shared/backofficeApi';
 import type { ActionInput } from '@dinghuo/shared/api';
 import type { Page } from '@dinghuo/shared/ids';
-import { bo, errorMessage } from '../api/client';
+import { bo } from '../api/client';
+import { prefetch, takePrefetched } from '../api/prefetch';
 import { EmptyState, ErrorState, LoadingState, useApi } from '../components/states';
-import { useSession } from '../session';
 import { dateTime, fen, statusLabel, STATUS_COLORS } from '../format';
+
+const OrderFilters = lazy(() => import('./OrderFilters'));
 
 const PAGE_SIZE = 20;
 
@@ -52,19 +53,9 @@ function boardInput(f: ReturnType<typeof filtersOf>): BoardInput {
  * The board's first page, asked for while the app boots (main.tsx calls this when the app opens
  * on /orders), so the request runs beside the sign-in check instead of after it.
  */
-let prefetched: { key: string; value?: BoardPage; promise: Promise<BoardPage> } | null = null;
 export function prefetchBoard(search: string): void {
   const input = boardInput(filtersOf(new URLSearchParams(search)));
-  const key = JSON.stringify(input);
-  const promise = bo('orders', input);
-  const entry: NonNullable<typeof prefetched> = { key, promise };
-  promise.then((v) => (entry.value = v), () => undefined);
-  prefetched = entry;
-}
-function takePrefetched(input: BoardInput): NonNullable<typeof prefetched> | null {
-  const p = prefetched;
-  prefetched = null;
-  return p && p.key === JSON.stringify(input) ? p : null;
+  prefetch(`orders:${JSON.stringify(input)}`, () => bo('orders', input));
 }
 
 function useFilters() {
@@ -83,34 +74,21 @@ function useFilters() {
 }
 
 export default function OrdersPage() {
-  const { refs, isAdmin } = useSession();
-  const { message } = App.useApp();
   const [f, setF] = useFilters();
   const [selected, setSelected] = useState<string[]>([]);
-  const [bulkBusy, setBulkBusy] = useState(false);
-  const [bulkResult, setBulkResult] = useState<BulkConfirmResult | null>(null);
-  const [customerKeyword, setCustomerKeyword] = useState('');
 
   // the prefetched first page: shown at once when it has answered, else awaited once (a retry asks again)
-  const earlyRef = useRef<ReturnType<typeof takePrefetched>>(null);
-  const [initialBoard] = useState(() => {
-    const e = takePrefetched(boardInput(f));
-    if (e?.value) return e.value;
-    earlyRef.current = e;
-    return undefined;
-  });
+  const [early] = useState(() => takePrefetched<BoardPage>(`orders:${JSON.stringify(boardInput(f))}`));
+  const pending = useRef(early && early.value === undefined ? early.promise : null);
   const board = useApi(
     () => {
-      const input = boardInput(f);
-      const e = earlyRef.current;
-      earlyRef.current = null;
-      return e && e.key === JSON.stringify(input) ? e.promise : bo('orders', input);
+      const p = pending.current;
+      pending.current = null;
+      return p ?? bo('orders', boardInput(f));
     },
     [f.page, f.status, f.customerId, f.merchandiserId, f.from, f.to, f.orderNo],
-    initialBoard,
+    early?.value,
   );
-  const customers = useApi(() => bo('customers', { page: 1, pageSize: 50, ...(customerKeyword ? { keyword: customerKeyword } : {}) }), [customerKeyword]);
-  const merchandisers = refs.staff.filter((s) => s.role === 'merchandiser');
 
   const columns: ColumnsType<BoardOrder> = useMemo(
     () => [
@@ -132,21 +110,6 @@ export default function OrdersPage() {
     [],
   );
 
-  const bulkConfirm = async () => {
-    setBulkBusy(true);
-    try {
-      const r = await bo('bulkConfirm', { orderIds: selected });
-      setBulkResult(r);
-      if (r.failed === 0) message.success(`已审核 ${r.confirmed} 个订单`);
-      setSelected([]);
-      board.reload();
-    } catch (e) {
-      message.error(errorMessage(e));
-    } finally {
-      setBulkBusy(false);
-    }
-  };
-
   const page = board.data;
   // The filter controls (selects, the date range picker) mount right after the first rows are
   // on screen: they cost as much to render as the table, and nobody filters before seeing it.
@@ -159,61 +122,17 @@ export default function OrdersPage() {
   return (
     <Card title="订单" extra={<Typography.Text type="secondary">{page ? `共 ${page.total} 单` : ''}</Typography.Text>}>
       {!filtersReady ? <div style={{ height: 48 }} /> : (
-      <Space wrap style={{ marginBottom: 16 }} data-testid="order-filters">
-        <Select
-          allowClear
-          placeholder="状态"
-          style={{ width: 120 }}
-          value={f.status}
-          data-testid="filter-status"
-          options={ORDER_STATUSES.map((s) => ({ value: s, label: statusLabel(s) }))}
-          onChange={(v) => setF({ status: v })}
-        />
-        <Select
-          allowClear
-          showSearch
-          filterOption={false}
-          placeholder="客户"
-          style={{ width: 200 }}
-          value={f.customerId}
-          onSearch={setCustomerKeyword}
-          loading={customers.loading}
-          options={(customers.data?.items ?? []).map((c) => ({ value: c._id, label: `${c.name}（${c.code}）` }))}
-          onChange={(v) => setF({ customerId: v })}
-        />
-        {isAdmin ? (
-          <Select
-            allowClear
-            placeholder="跟单员"
-            style={{ width: 140 }}
-            value={f.merchandiserId}
-            options={merchandisers.map((s) => ({ value: s._id, label: s.name }))}
-            onChange={(v) => setF({ merchandiserId: v })}
+        <Suspense fallback={<div style={{ height: 48 }} />}>
+          <OrderFilters
+            f={f}
+            setF={setF}
+            selected={selected}
+            onBulkDone={() => {
+              setSelected([]);
+              board.reload();
+            }}
           />
-        ) : null}
-        <DatePicker.RangePicker
-          value={f.from && f.to ? [dayjs(f.from), dayjs(f.to)] : null}
-          onChange={(r) => setF({ from: r?.[0]?.format('YYYY-MM-DD'), to: r?.[1]?.format('YYYY-MM-DD') })}
-        />
-        <Input.Search allowClear placeholder="订单号" style={{ width: 200 }} defaultValue={f.orderNo} onSearch={(v) => setF({ orderNo: v.trim() || undefined })} />
-        <Button
-          type="primary"
-          data-testid="bulk-confirm"
-          disabled={selected.length === 0}
-          loading={bulkBusy}
-          onClick={() =>
-            Modal.confirm({
-              title: `批量审核 ${selected.length} 个订单？`,
-              content: '按各商品的交货周期确定交期，与跟单页的审单相同。',
-              okText: '审核通过',
-              cancelText: '取消',
-              onOk: bulkConfirm,
-            })
-          }
-        >
-          批量审核{selected.length ? `（${selected.length}）` : ''}
-        </Button>
-      </Space>
+        </Suspense>
       )}
       {board.error && !page ? (
         <ErrorState error={board.error} onRetry={board.reload} />
@@ -244,24 +163,6 @@ export default function OrdersPage() {
           }}
         />
       )}
-      <Modal open={!!bulkResult && bulkResult.failed > 0} title="批量审核结果" footer={null} onCancel={() => setBulkResult(null)}>
-        {bulkResult ? (
-          <>
-            <p>
-              通过 {bulkResult.confirmed} 单，失败 {bulkResult.failed} 单：
-            </p>
-            <ul data-testid="bulk-failures">
-              {bulkResult.results
-                .filter((r) => !r.ok)
-                .map((r) => (
-                  <li key={r.orderId}>
-                    {r.orderNo ?? r.orderId}：{r.error?.message}
-                  </li>
-                ))}
-            </ul>
-          </>
-        ) : null}
-      </Modal>
     </Card>
   );
 }

@@ -8,7 +8,7 @@ import { App, Alert, Button, Card, Col, Descriptions, Input, InputNumber, Row, S
 import type { PriceEntryInput, PriceGridRow, PricePreview } from '@dinghuo/shared/backofficeApi';
 import { applyDiscountBp } from '@dinghuo/shared';
 import { bo, errorMessage } from '../api/client';
-import { Async, EmptyState, useApi } from '../components/states';
+import { Async, EmptyState, ErrorState, LoadingState, useApi } from '../components/states';
 import { useSession } from '../session';
 import { fen, parseYuanToFen } from '../format';
 
@@ -186,8 +186,12 @@ export default function Prices() {
             </Space>
           </Col>
         </Row>
-        {!listId ? (
-          <EmptyState description="选择一个价格表，或按等级 / 客户打开（没有时自动新建）" />
+        {lists.error && !lists.data ? (
+          <ErrorState error={lists.error} onRetry={lists.reload} />
+        ) : !lists.data ? (
+          <LoadingState />
+        ) : !listId ? (
+          <EmptyState description={lists.data.length ? '选择一个价格表，或按等级 / 客户打开（没有时自动新建）' : '还没有价格表：按等级 / 客户打开（没有时自动新建）'} />
         ) : (
           <>
             <Space style={{ marginBottom: 12 }}>

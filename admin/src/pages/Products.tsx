@@ -129,8 +129,10 @@ function ProductEditor({ productId, onClose, onSaved }: { productId: string | nu
         moq: s.moq,
         leadTimeDays: s.leadTimeDays,
         madeToOrder: !!s.madeToOrder,
-        active: s.active !== false,
-        lowStockThreshold: s.lowStockThreshold ?? 0,
+        // 上架/下架 and 低库存预警 have their own actions: sent only when set here (or for a new SKU),
+        // so saving does not undo a change made elsewhere since the form opened
+        ...(!initial || (s.active !== false) !== initial.active ? { active: s.active !== false } : {}),
+        ...(!initial || (s.lowStockThreshold ?? 0) !== initial.lowStockThreshold ? { lowStockThreshold: s.lowStockThreshold ?? 0 } : {}),
         // absent keeps the stored image; a new upload or a removal sends it
         ...(s.imageFileId !== (initial?.imageFileId ?? null) ? { imageFileId: s.imageFileId ?? null } : {}),
       });
@@ -267,6 +269,16 @@ export default function Products() {
       message.error(errorMessage(e));
     }
   };
+  // 整品上架 / 整品下架: every SKU of the product at once (backoffice.setProductActive)
+  const setProductActive = async (productId: string, on: boolean) => {
+    try {
+      const r = await bo('setProductActive', { productId, active: on });
+      message.success(`已${on ? '上架' : '下架'}整个商品（${r.updated} 个规格）`);
+      list.reload();
+    } catch (e) {
+      message.error(errorMessage(e));
+    }
+  };
   const catName = new Map(refs.categories.map((c) => [c._id, c.name]));
   return (
     <Card
@@ -311,7 +323,19 @@ export default function Products() {
             { title: '交货周期', dataIndex: 'leadTimeDays', render: (d: number, r) => `${d} 天${r.madeToOrder ? '（定制）' : ''}` },
             { title: '可用库存', dataIndex: 'available', align: 'right' },
             { title: '状态', dataIndex: 'active', render: (a: boolean) => (a ? <Tag color="green">已上架</Tag> : <Tag>已下架</Tag>) },
-            { title: '', render: (_, r) => <Button type="link" onClick={() => setEditing(r.productId)}>{isAdmin ? '编辑' : '查看'}</Button> },
+            {
+              title: '',
+              render: (_, r) => (
+                <Space size={0}>
+                  <Button type="link" onClick={() => setEditing(r.productId)}>{isAdmin ? '编辑' : '查看'}</Button>
+                  {isAdmin ? (
+                    <Button type="link" data-testid="product-active-toggle" onClick={() => setProductActive(r.productId, !r.active)}>
+                      {r.active ? '整品下架' : '整品上架'}
+                    </Button>
+                  ) : null}
+                </Space>
+              ),
+            },
           ]}
         />
       )}

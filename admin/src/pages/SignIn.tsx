@@ -9,7 +9,7 @@ import { call } from '../api/client';
 import { cloudSession, cloudSignIn } from '../api/cloudbase';
 import { useLocation, useNavigate } from 'react-router-dom';
 import { Alert, Button, Card, List, Tag, Typography } from 'antd';
-import { ROLE_LABELS } from '@dinghuo/shared/ids';
+import { ROLE_LABELS } from '@dinghuo/shared/labels';
 import { localSignIn, localStaffIdentities } from '../api/session';
 import { Async, useApi } from '../components/states';
 import { errorMessage } from '../api/client';

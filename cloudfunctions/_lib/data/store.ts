@@ -19,6 +19,7 @@ import type {
   BackOrder,
   Category,
   Customer,
+  Invitation,
   CustomerLevel,
   MessageJob,
   Order,
@@ -101,13 +102,14 @@ export interface Collections {
   backOrders: BackOrder;
   samples: Sample;
   accountApplications: AccountApplication;
+  invitations: Invitation;
 }
 export type CollectionName = keyof Collections;
 export const COLLECTION_NAMES: readonly CollectionName[] = [
   'users', 'staff', 'customers', 'levels', 'categories', 'products', 'skus', 'priceLists', 'prices',
   'stock', 'accounts', 'reservations', 'orders', 'exceptions', 'afterSales', 'consents', 'messageJobs', 'sentMessages', 'importRuns',
   'operatorCalls', 'stockMovements', 'receipts', 'statementConfirmations', 'backOrders', 'samples',
-  'accountApplications',
+  'accountApplications', 'invitations',
 ];
 
 export type Scalar = string | number | boolean | null;

@@ -30,8 +30,11 @@ export async function whoami(store: Store, caller: Caller): Promise<Me> {
 /** Binds the calling WeChat user to the customer account holding the invitation code. */
 export async function bindByInvitation(store: Store, caller: Caller, code: string, now: number): Promise<Me> {
   if (caller.kind !== 'anonymous') throw new DomainError('ALREADY_BOUND');
-  const [customer] = await store.find('customers', { invitationCode: code.toUpperCase() }, { limit: 1 });
-  if (!customer || customer.invitationRevoked) throw new DomainError('INVITATION_INVALID');
+  // the customer's own code, or one of the extra codes (collection invitations, by id), read together
+  const wanted = code.toUpperCase();
+  const [[own], extra] = await Promise.all([store.find('customers', { invitationCode: wanted }, { limit: 1 }), store.get('invitations', wanted)]);
+  const customer = own ? (own.invitationRevoked ? null : own) : extra && !extra.revoked ? await store.get('customers', extra.customerId) : null;
+  if (!customer) throw new DomainError('INVITATION_INVALID');
   if (!customer.active) throw new DomainError('CUSTOMER_INACTIVE');
   await store.transaction(async (tx) => {
     const existing = await tx.get('users', caller.openid);
@@ -42,6 +45,7 @@ export async function bindByInvitation(store: Store, caller: Caller, code: strin
       customerId: customer._id,
       name: customer.name,
       boundAt: now,
+      invitationCode: wanted,
     });
   });
   return whoami(store, { kind: 'customer', openid: caller.openid, customerId: customer._id, name: customer.name });

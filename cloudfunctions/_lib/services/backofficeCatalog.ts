@@ -30,7 +30,7 @@ import {
 } from '@dinghuo/shared';
 import type { z } from 'zod';
 import type { BackofficeInputs } from '@dinghuo/shared';
-import { findAll, type Filter, type Store } from '../data/store';
+import { applyPatch, findAll, type Filter, type Patch, type Store } from '../data/store';
 import { requireAdmin, requireStaff } from '../identity';
 import type { FileStorage } from '../storage';
 import { quoteCart, toCatalogItem } from './catalog';
@@ -159,10 +159,15 @@ function isStoredFileId(id: string): boolean {
   return id.startsWith('local:') || id.startsWith('cloud://');
 }
 
+/** The SKU fields the product form owns (besides the optional active, lowStockThreshold, saleScope, image). */
+const FORM_FIELDS = ['code', 'productId', 'categoryId', 'name', 'spec', 'baseUnit', 'caseUnit', 'caseSize', 'caseOnly', 'listPriceFen', 'moq', 'madeToOrder', 'leadTimeDays'] as const;
+
 /**
  * Creates or updates a product and the SKUs given, in one transaction (new SKUs get a stock
  * record at zero). Codes are unique; a SKU's id comes from its code as the import derives it, so
- * a later import of the same code updates it.
+ * a later import of the same code updates it. An existing product and SKU get a patch of the
+ * fields the form sent, never their whole document: 上架/下架 (setSkusActive, setProductActive),
+ * 低库存预警 (库存) and the import's sale scope, changed meanwhile, stay unless the form set them.
  */
 export async function saveProduct(store: Store, caller: Caller, storage: FileStorage, input: In<'saveProduct'>): Promise<ProductDetail> {
   requireAdmin(caller);
@@ -185,7 +190,7 @@ export async function saveProduct(store: Store, caller: Caller, storage: FileSto
   if (!category) throw new DomainError('VALIDATION_FAILED', '分类不存在', { issues: [{ path: 'product.categoryId', message: '分类不存在' }] });
   const own = new Map(ownSkus.map((s) => [s._id, s]));
 
-  const skus: Sku[] = input.skus.map((si, i) => {
+  const writes = input.skus.map((si, i): { id: string; fresh: Sku | null; patch: Patch } => {
     const id = si._id ?? importIds.sku(si.code);
     const existing = own.get(id) ?? null;
     if (si._id && !existing) throw new DomainError('NOT_FOUND', `SKU ${si.code} 不属于该产品`);
@@ -198,20 +203,8 @@ export async function saveProduct(store: Store, caller: Caller, storage: FileSto
     if (si.imageFileId && !isStoredFileId(si.imageFileId)) {
       throw new DomainError('VALIDATION_FAILED', '图片请先上传', { issues: [{ path: `skus.${i}.imageFileId`, message: '图片请先上传' }] });
     }
-    const { imageFileId: _f, imageUrl: _u, saleScope: _s, lowStockThreshold: _t, ...kept } = existing ?? ({} as Partial<Sku>);
-    const image =
-      si.imageFileId === undefined
-        ? existing?.imageFileId
-          ? { imageFileId: existing.imageFileId, imageUrl: existing.imageUrl }
-          : existing?.imageUrl
-            ? { imageUrl: existing.imageUrl }
-            : {}
-        : si.imageFileId === null
-          ? {}
-          : { imageFileId: si.imageFileId, imageUrl: storage.displayUrl(si.imageFileId) };
-    const candidate = {
-      ...kept,
-      _id: id,
+    // the form's fields; the optional ones only when sent (or, for a new SKU, their defaults)
+    const patch: Patch = {
       code: si.code,
       productId,
       categoryId: p.categoryId,
@@ -223,35 +216,41 @@ export async function saveProduct(store: Store, caller: Caller, storage: FileSto
       caseOnly: si.caseOnly,
       listPriceFen: si.listPriceFen,
       moq: si.moq,
-      active: si.active,
       madeToOrder: si.madeToOrder,
       leadTimeDays: si.leadTimeDays,
-      ...(si.lowStockThreshold > 0 ? { lowStockThreshold: si.lowStockThreshold } : {}),
-      ...(si.saleScope ? { saleScope: si.saleScope } : {}),
-      ...image,
     };
-    const parsed = SkuSchema.safeParse(candidate);
+    if (si.active !== undefined || !existing) patch.active = si.active ?? true;
+    // a threshold of 0 is stored as no field (no alert)
+    if (si.lowStockThreshold !== undefined) patch.lowStockThreshold = si.lowStockThreshold > 0 ? si.lowStockThreshold : undefined;
+    if (si.imageFileId === null) Object.assign(patch, { imageFileId: undefined, imageUrl: undefined });
+    else if (si.imageFileId !== undefined) Object.assign(patch, { imageFileId: si.imageFileId, imageUrl: storage.displayUrl(si.imageFileId) });
+    // the whole SKU as it will be, to validate it and derive who sees it (visibleTo) from its sale scope
+    const merged = applyPatch((existing ?? { _id: id }) as Sku, patch);
+    if (si.saleScope) merged.saleScope = si.saleScope;
+    const parsed = SkuSchema.safeParse(merged);
     if (!parsed.success) {
       throw new DomainError('VALIDATION_FAILED', undefined, {
         issues: parsed.error.issues.slice(0, 20).map((x) => ({ path: `skus.${i}.${x.path.map(String).join('.')}`, message: x.message })),
       });
     }
-    return withVisibleTo(parsed.data);
+    const sku = withVisibleTo(parsed.data);
+    if (!existing) return { id, fresh: sku, patch };
+    if (si.saleScope) Object.assign(patch, { saleScope: sku.saleScope, visibleTo: sku.visibleTo });
+    for (const k of FORM_FIELDS) if (existing[k] === patch[k]) delete patch[k];
+    return { id, fresh: null, patch };
   });
-  const product: Product = {
-    ...(existingProduct ?? { active: true }),
-    _id: productId,
-    code: p.code,
-    name: p.name,
-    categoryId: p.categoryId,
-    description: p.description,
-    active: existingProduct?.active ?? true,
-  };
+  const productFields = { code: p.code, name: p.name, categoryId: p.categoryId, description: p.description };
   await store.transaction(async (tx) => {
-    await tx.set('products', product);
-    for (const s of skus) await tx.set('skus', s);
-    const fresh = skus.filter((s) => !own.has(s._id));
-    for (const s of fresh) if (!(await tx.get('stock', s._id))) await tx.insert('stock', newStock(s._id, 0));
+    if (existingProduct) await tx.patch('products', productId, productFields);
+    else await tx.insert('products', { _id: productId, ...productFields, active: true });
+    for (const w of writes) {
+      if (w.fresh) {
+        await tx.insert('skus', w.fresh);
+        if (!(await tx.get('stock', w.id))) await tx.insert('stock', newStock(w.id, 0));
+      } else if (Object.keys(w.patch).length > 0) {
+        await tx.patch('skus', w.id, w.patch);
+      }
+    }
   });
   return productDetail(store, caller, storage, productId);
 }
@@ -264,6 +263,22 @@ export async function setSkusActive(store: Store, caller: Caller, input: In<'set
   if (found.length === 0) throw new DomainError('NOT_FOUND');
   await Promise.all(found.filter((s) => s.active !== input.active).map((s) => store.updateWhere('skus', { _id: s._id }, { active: input.active })));
   return { updated: found.length };
+}
+
+/**
+ * 上架 / 下架 a whole product: one conditional update of every SKU of it not yet in that state
+ * (no read-modify-write, so a concurrent edit of other fields is untouched), beside the product's
+ * own flag and the existence check, all three in parallel.
+ */
+export async function setProductActive(store: Store, caller: Caller, input: In<'setProductActive'>): Promise<{ updated: number }> {
+  requireAdmin(caller);
+  const [product, updated] = await Promise.all([
+    store.get('products', input.productId),
+    store.updateWhere('skus', { productId: input.productId, active: !input.active }, { active: input.active }),
+    store.updateWhere('products', { _id: input.productId, active: !input.active }, { active: input.active }),
+  ]);
+  if (!product) throw new DomainError('NOT_FOUND', '商品不存在');
+  return { updated };
 }
 
 const MAGIC: Record<string, (b: Buffer) => boolean> = {

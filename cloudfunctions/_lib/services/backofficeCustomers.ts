@@ -19,6 +19,7 @@ import {
   type BackofficeCustomerRow,
   type BackofficeStockRow,
   type BoundUser,
+  type CustomerInvitation,
   type Caller,
   type Customer,
   type Page,
@@ -123,12 +124,20 @@ export async function listCustomers(store: Store, caller: Caller, input: In<'cus
 }
 
 async function detailOf(store: Store, customer: Customer): Promise<BackofficeCustomerDetail> {
-  const [[row], users] = await Promise.all([
+  const [[row], users, extra] = await Promise.all([
     toRows(store, [customer]),
     store.find('users', { customerId: customer._id }, { orderBy: [['_id', 'asc']], limit: 200 }),
+    store.find('invitations', { customerId: customer._id }, { limit: 200 }),
   ]);
-  const bound: BoundUser[] = users.map((u) => ({ openid: u._id, name: u.name, boundAt: u.boundAt ?? null }));
-  return { ...row!, addresses: customer.addresses, users: bound };
+  const bound: BoundUser[] = users.map((u) => ({ openid: u._id, name: u.name, boundAt: u.boundAt ?? null, invitationCode: u.invitationCode ?? null }));
+  const boundWith = (code: string) => users.filter((u) => u.invitationCode === code).length;
+  const invitations: CustomerInvitation[] = [
+    { code: customer.invitationCode, primary: true, revoked: customer.invitationRevoked === true, createdAt: null, boundUsers: boundWith(customer.invitationCode) },
+    ...extra
+      .sort((a, b) => b.createdAt - a.createdAt)
+      .map((i) => ({ code: i._id, primary: false, revoked: i.revoked, createdAt: i.createdAt, boundUsers: boundWith(i._id) })),
+  ];
+  return { ...row!, addresses: customer.addresses, users: bound, invitations };
 }
 
 export async function customerDetail(store: Store, caller: Caller, customerId: string): Promise<BackofficeCustomerDetail> {
@@ -181,21 +190,28 @@ export async function saveCustomer(store: Store, caller: Caller, input: In<'save
   return detailOf(store, (await store.get('customers', id))!);
 }
 
+/** Whether any customer holds the code: as its own code or as an extra one. */
+async function codeTaken(store: Store, code: string, exceptCustomerId?: string): Promise<boolean> {
+  const [holders, extra] = await Promise.all([store.find('customers', { invitationCode: code }, { limit: 2 }), store.get('invitations', code)]);
+  return holders.some((c) => c._id !== exceptCustomerId) || (extra !== null && extra.customerId !== exceptCustomerId);
+}
+
 async function unusedInvitationCode(store: Store): Promise<string> {
   for (;;) {
     const code = randomInvitationCode();
-    if ((await store.count('customers', { invitationCode: code })) === 0) return code;
+    if (!(await codeTaken(store, code))) return code;
   }
 }
 
+/** Replaces the customer's own code (admin); its extra codes stay as they are. */
 export async function createInvitation(store: Store, caller: Caller, input: In<'createInvitation'>): Promise<BackofficeCustomerDetail> {
   requireAdmin(caller);
   const customer = await store.get('customers', input.customerId);
   if (!customer) throw new DomainError('NOT_FOUND');
   let code = input.code;
   if (code) {
-    const holders = await store.find('customers', { invitationCode: code }, { limit: 2 });
-    if (holders.some((c) => c._id !== customer._id)) throw new DomainError('CONFLICT', '该邀请码已被其他客户使用');
+    if (await codeTaken(store, code, customer._id)) throw new DomainError('CONFLICT', '该邀请码已被其他客户使用');
+    if ((await store.get('invitations', code)) !== null) throw new DomainError('CONFLICT', '该邀请码已是此客户的另一个邀请码');
   } else {
     code = await unusedInvitationCode(store);
   }
@@ -203,11 +219,40 @@ export async function createInvitation(store: Store, caller: Caller, input: In<'
   return detailOf(store, (await store.get('customers', customer._id))!);
 }
 
-export async function revokeInvitation(store: Store, caller: Caller, customerId: string): Promise<BackofficeCustomerDetail> {
+/**
+ * One more code for the customer (admin). The code is the document's id, so of two admins adding
+ * the same code at once only one insert succeeds (CONFLICT for the other).
+ */
+export async function addInvitation(store: Store, caller: Caller, input: In<'addInvitation'>, now: number): Promise<BackofficeCustomerDetail> {
+  const admin = requireAdmin(caller);
+  const customer = await store.get('customers', input.customerId);
+  if (!customer) throw new DomainError('NOT_FOUND');
+  const code = input.code ?? (await unusedInvitationCode(store));
+  if (input.code && (await codeTaken(store, code))) throw new DomainError('CONFLICT', '该邀请码已被使用');
+  try {
+    await store.insert('invitations', { _id: code, customerId: customer._id, createdAt: now, createdBy: admin.staffId, revoked: false });
+  } catch (e) {
+    if ((e as { code?: unknown })?.code === 'DUPLICATE_ID') throw new DomainError('CONFLICT', '该邀请码已被使用');
+    throw e;
+  }
+  return detailOf(store, customer);
+}
+
+/** Revokes one code of the customer (its own without `code`): a single conditional update. */
+export async function revokeInvitation(store: Store, caller: Caller, input: In<'revokeInvitation'>, now: number): Promise<BackofficeCustomerDetail> {
   requireAdmin(caller);
-  const n = await store.updateWhere('customers', { _id: customerId }, { invitationRevoked: true });
-  if (n === 0) throw new DomainError('NOT_FOUND');
-  return detailOf(store, (await store.get('customers', customerId))!);
+  const customer = await store.get('customers', input.customerId);
+  if (!customer) throw new DomainError('NOT_FOUND');
+  if (!input.code || input.code === customer.invitationCode) {
+    await store.updateWhere('customers', { _id: customer._id }, { invitationRevoked: true });
+  } else {
+    const [extra] = await Promise.all([
+      store.get('invitations', input.code),
+      store.updateWhere('invitations', { _id: input.code, customerId: customer._id, revoked: false }, { revoked: true, revokedAt: now }),
+    ]);
+    if (!extra || extra.customerId !== customer._id) throw new DomainError('NOT_FOUND', '该客户没有这个邀请码');
+  }
+  return detailOf(store, (await store.get('customers', customer._id))!);
 }
 
 export async function unbindUser(store: Store, caller: Caller, input: In<'unbindUser'>): Promise<BackofficeCustomerDetail> {

@@ -5,6 +5,7 @@
  * and its overdue counts are the warnings' rule in counting form (shared dueDateRanges).
  */
 import {
+  type ImportRunRow,
   addDays,
   businessDate,
   businessMonth,
@@ -187,6 +188,17 @@ export async function importFile(
     });
   }
   return out;
+}
+
+/** The written imports, newest first (one page and a count; the collection holds one record per written import). */
+export async function listImportRuns(store: Store, caller: Caller, input: In<'importRuns'>): Promise<Page<ImportRunRow>> {
+  requireAdmin(caller);
+  const skip = (input.page - 1) * input.pageSize;
+  const [runs, total] = await Promise.all([
+    store.find('importRuns', {}, { orderBy: [['at', 'desc']], skip, limit: input.pageSize }),
+    store.count('importRuns', {}),
+  ]);
+  return pageOf(runs.map(({ _id, kind, file, at, created, updated, unchanged, skipped }) => ({ _id, kind, file, at, created, updated, unchanged, skipped })), input, total);
 }
 
 // --- dashboard and reports ---------------------------------------------------------------------------
