@@ -59,7 +59,7 @@ test('every patch stores exactly what applyPatch computes, on both the json_set 
       // Same key order too: the stored text is what JSON.stringify would write.
       expect(JSON.stringify(store.getSync('stock', doc._id))).toBe(JSON.stringify(expected));
     }),
-    { numRuns: 2000 },
+    { numRuns: 4000 },
   );
   // Both paths were exercised.
   expect(viaSql).toBeGreaterThan(500);
@@ -118,4 +118,15 @@ test('updateWhere gives every matched document the patch, as applyPatch would, f
     }),
     { numRuns: 500 },
   );
+});
+
+test('an increment of a number beyond 2^53 adds as JavaScript does (doubles), one within it stays an exact integer', () => {
+  // Found by the property test in CI: SQLite read -71269176510569900 as an exact int64.
+  for (const [b, inc] of [[-71269176510569900, 385634897], [Number.MAX_SAFE_INTEGER - 1, 10], [41, 1]] as const) {
+    store.setSync('stock', { _id: 'big', b } as never);
+    store.patchSync('stock', 'big', { b: { $inc: inc } });
+    expect((store.getSync('stock', 'big') as unknown as { b: number }).b).toBe(b + inc);
+  }
+  const row = store.db.prepare(`SELECT doc FROM "stock" WHERE id = 'big'`).pluck().get() as string;
+  expect(row).toBe('{"_id":"big","b":42}');
 });

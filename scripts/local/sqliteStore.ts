@@ -208,7 +208,8 @@ function bindJsonNumber(n: number): unknown {
  * the stored document, so one UPDATE applies the patch with no read, parse or re-serialise in
  * JavaScript, and a conditional update (`available >= q` → `$inc`) is a single atomic statement:
  *  - set: a string, number, boolean, null, or an object/array (as JSON);
- *  - `{ $inc: n }`: the current number (0 when missing or not a number) plus n;
+ *  - `{ $inc: n }`: the current number (0 when missing or not a number) plus n, in integers
+ *    while they are safe, else in doubles as JavaScript adds;
  *  - undefined: json_remove;
  *  - dot paths (holds.<orderId>): each parent is first kept when it is an object, else made `{}`,
  *    as applyPatch does.
@@ -249,7 +250,13 @@ export function patchSql(patch: Patch): { sql: string; params: unknown[] } | nul
     if (value === undefined) {
       removes.push(p);
     } else if (isInc(value)) {
-      sets.push(`?, (CASE WHEN json_type(doc, ?) IN ('integer', 'real') THEN json_extract(doc, ?) ELSE 0 END) + ?`);
+      // As applyPatch adds (doubles): exact integer arithmetic while the value and the sum are
+      // safe integers, else floating point (a stored 7.1e16 is not the integer SQLite would read).
+      sets.push(
+        `?, (SELECT CASE WHEN t = 'integer' AND typeof(n) = 'integer' AND abs(v) <= ${Number.MAX_SAFE_INTEGER} AND abs(v + n) <= ${Number.MAX_SAFE_INTEGER} THEN v + n ` +
+          `WHEN t IN ('integer', 'real') THEN CAST(v AS REAL) + n ELSE n END ` +
+          `FROM (SELECT json_type(doc, ?) AS t, json_extract(doc, ?) AS v, ? AS n))`,
+      );
       params.push(p, p, p, bindJsonNumber(value.$inc));
     } else if (typeof value === 'string') {
       sets.push('?, ?');
