@@ -21,16 +21,22 @@ export type ReceiptMethod = z.infer<typeof ReceiptMethod>;
 export const ReceiptAllocation = z.object({ orderId: Id, orderNo: z.string(), amountFen: Fen.min(1) });
 export type ReceiptAllocation = z.infer<typeof ReceiptAllocation>;
 
-export const Receipt = z.object({
-  /** Derived from the customer and the client's request id: a retried record is the same receipt. */
+/**
+ * What a receipt and an on-account application share: the record's id, derived from the customer
+ * and the client's request id (a retry is the same record), the customer, the customer's
+ * merchandiser at the time (a receipt's commission counts for them) and the amount.
+ */
+const CustomerMoneyRecord = z.object({
   _id: Id,
   requestId: z.string(),
   customerId: Id,
   customer: z.object({ code: z.string(), name: z.string() }),
-  /** The customer's merchandiser when the receipt was recorded (whose commission it counts for). */
   merchandiserId: Id,
   merchandiser: z.object({ name: z.string() }),
   amountFen: Fen.min(1),
+});
+
+export const Receipt = CustomerMoneyRecord.extend({
   method: ReceiptMethod,
   /** The business date the money came in (Shanghai), and its month. */
   date: z.string(),
@@ -186,16 +192,7 @@ export function allocateReceipt(
  * application only moves it from the account to orders, so it never counts as money received
  * again (statement totals, commission), only as the orders' payments at `appliedAt`.
  */
-export const AccountApplication = z.object({
-  /** Derived from the customer and the client's request id: a retried application is the same. */
-  _id: Id,
-  requestId: z.string(),
-  customerId: Id,
-  customer: z.object({ code: z.string(), name: z.string() }),
-  /** The customer's merchandiser when it was applied. */
-  merchandiserId: Id,
-  merchandiser: z.object({ name: z.string() }),
-  amountFen: Fen.min(1),
+export const AccountApplication = CustomerMoneyRecord.extend({
   allocations: z.array(ReceiptAllocation).min(1),
   /** The instant the orders count it as paid (when it was applied), its business date and month. */
   appliedAt: Timestamp,

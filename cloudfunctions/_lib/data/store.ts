@@ -19,6 +19,7 @@ import type {
   BackOrder,
   Category,
   Customer,
+  ImportRunRow,
   Invitation,
   CustomerLevel,
   MessageJob,
@@ -49,16 +50,8 @@ export interface SentMessage {
   at: number;
 }
 
-export interface ImportRun {
-  _id: string;
-  kind: string;
-  file: string;
-  at: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  skipped: number;
-}
+/** One written import: the back office lists them as they are stored. */
+export type ImportRun = ImportRunRow;
 
 /**
  * One accepted operator call (a call signed with the admin key, _lib/operatorAuth.ts): the
