@@ -227,11 +227,12 @@ export function patchSql(patch: Patch): { sql: string; params: unknown[] } | nul
   }
   for (const a of paths) for (const b of paths) if (a !== b && b.startsWith(`${a}.`)) return null;
 
-  const sets: string[] = [];
-  const params: unknown[] = [];
   // Each entry in order (the stored key order is JSON.stringify's of applyPatch's result), its
-  // parents fixed just before the first entry under them.
+  // parents fixed just before the first entry under them. `pairs` are json_set's path/value pairs.
+  const pairs: { sql: string; params: unknown[]; parentFix: boolean }[] = [];
+  const push = (sql: string, ...ps: unknown[]) => pairs.push({ sql, params: ps, parentFix: false });
   const fixed = new Set<string>();
+  let dottedDelete = false;
   const fixParents = (key: string) => {
     const segs = key.split('.');
     for (let i = 1; i < segs.length; i++) {
@@ -239,8 +240,7 @@ export function patchSql(patch: Patch): { sql: string; params: unknown[] } | nul
       if (fixed.has(parent)) continue;
       fixed.add(parent);
       const p = `$.${parent}`;
-      sets.push(`?, CASE json_type(doc, ?) WHEN 'object' THEN doc -> ? ELSE json('{}') END`);
-      params.push(p, p, p);
+      pairs.push({ sql: `?, CASE json_type(doc, ?) WHEN 'object' THEN doc -> ? ELSE json('{}') END`, params: [p, p, p], parentFix: true });
     }
   };
   const removes: string[] = [];
@@ -249,43 +249,61 @@ export function patchSql(patch: Patch): { sql: string; params: unknown[] } | nul
     fixParents(key);
     if (value === undefined) {
       removes.push(p);
+      if (key.includes('.')) dottedDelete = true;
     } else if (isInc(value)) {
       // As applyPatch adds (doubles): exact integer arithmetic while the value and the sum are
       // safe integers, else floating point (a stored 7.1e16 is not the integer SQLite would read).
-      sets.push(
+      push(
         `?, (SELECT CASE WHEN t = 'integer' AND typeof(n) = 'integer' AND abs(v) <= ${Number.MAX_SAFE_INTEGER} AND abs(v + n) <= ${Number.MAX_SAFE_INTEGER} THEN v + n ` +
           `WHEN t IN ('integer', 'real') THEN CAST(v AS REAL) + n ELSE n END ` +
           `FROM (SELECT json_type(doc, ?) AS t, json_extract(doc, ?) AS v, ? AS n))`,
+        p,
+        p,
+        p,
+        bindJsonNumber(value.$inc),
       );
-      params.push(p, p, p, bindJsonNumber(value.$inc));
     } else if (typeof value === 'string') {
-      sets.push('?, ?');
-      params.push(p, value);
+      push('?, ?', p, value);
     } else if (typeof value === 'number') {
       // JSON has no NaN/Infinity: JSON.stringify writes them as null.
       if (Number.isFinite(value)) {
-        sets.push('?, ?');
-        params.push(p, bindJsonNumber(value));
+        push('?, ?', p, bindJsonNumber(value));
       } else {
-        sets.push(`?, json('null')`);
-        params.push(p);
+        push(`?, json('null')`, p);
       }
     } else if (typeof value === 'boolean') {
-      sets.push(`?, json('${value ? 'true' : 'false'}')`);
-      params.push(p);
+      push(`?, json('${value ? 'true' : 'false'}')`, p);
     } else if (value === null) {
-      sets.push(`?, json('null')`);
-      params.push(p);
+      push(`?, json('null')`, p);
     } else if (typeof value === 'object') {
       const text = JSON.stringify(value);
       if (text === undefined) return null;
-      sets.push('?, json(?)');
-      params.push(p, text);
+      push('?, json(?)', p, text);
     } else {
       return null;
     }
   }
-  let sql = sets.length ? `json_set(doc, ${sets.join(', ')})` : 'doc';
+  const params: unknown[] = [];
+  const jsonSet = (ps: typeof pairs): string => {
+    if (ps.length === 0) return 'doc';
+    for (const x of ps) params.push(...x.params);
+    return `json_set(doc, ${ps.map((x) => x.sql).join(', ')})`;
+  };
+  let sql: string;
+  if (fixed.size === 0 || dottedDelete) {
+    sql = jsonSet(pairs);
+  } else {
+    // Usually every parent is an object already (or missing, which json_set creates in place, as
+    // applyPatch does): then the parents are not rewritten (holds.<orderId> would re-serialise and
+    // re-parse every open order's hold). Only a parent that is a scalar or an array takes the
+    // branch that first makes it {}.
+    const parents = [...fixed];
+    const cond = parents.map(() => `coalesce(json_type(doc, ?), 'object') = 'object'`).join(' AND ');
+    params.push(...parents.map((q) => `$.${q}`));
+    const fast = jsonSet(pairs.filter((x) => !x.parentFix));
+    const slow = jsonSet(pairs);
+    sql = `CASE WHEN ${cond} THEN ${fast} ELSE ${slow} END`;
+  }
   if (removes.length) {
     sql = `json_remove(${sql}, ${removes.map(() => '?').join(', ')})`;
     params.push(...removes);
