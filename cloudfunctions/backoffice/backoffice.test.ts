@@ -8,7 +8,7 @@
  * dashboard.
  */
 import { startLocalRuntime } from '../../scripts/local/server';
-import { startTestRuntime, type TestRuntime } from '../../scripts/local/testing/testRuntime';
+import { okData as data, resultCode as code, startTestRuntime, type TestRuntime } from '../../scripts/local/testing/testRuntime';
 import { orderIdFor } from '../_lib/services/orders';
 import { main as backofficeMain } from './index';
 import type {
@@ -29,7 +29,6 @@ import type {
   PricePreview,
   ProductDetail,
   Quote,
-  Result,
   StockMovement,
   UploadedImage,
   XlsxFile,
@@ -61,11 +60,6 @@ beforeEach(async () => {
 });
 afterEach(() => rt.close());
 
-function data<T>(r: Result<unknown>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
-  return r.data as T;
-}
-const code = (r: Result<unknown>) => (r.ok ? 'OK' : r.error.code);
 const bo = (who: string | null, action: string, input: object = {}) => rt.invoke('backoffice', { action, input }, who);
 const ok = async <T>(who: string, action: string, input: object = {}) => data<T>(await bo(who, action, input));
 

@@ -5,7 +5,7 @@
  * same transaction), exceptions, expediting, orders taken by phone, the customer view, after-sales
  * moves, and the merchandiser's scope.
  */
-import { startTestRuntime, type TestRuntime } from '../../scripts/local/testing/testRuntime';
+import { okData as data, resultCode as code, startTestRuntime, type TestRuntime } from '../../scripts/local/testing/testRuntime';
 import { seedDemo } from '../../scripts/local/seed';
 import { loadConfig, type AppConfig } from '../_lib/config';
 import { orderIdFor } from '../_lib/services/orders';
@@ -53,13 +53,6 @@ async function start(config?: AppConfig) {
   await seedDemo(rt.store, T0);
 }
 
-function data<T>(r: Result<unknown>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
-  return r.data as T;
-}
-function code(r: Result<unknown>): string {
-  return r.ok ? 'OK' : r.error.code;
-}
 const fu = (who: string | null, action: string, input: object = {}) => rt.invoke('followup', { action, input }, who);
 const ok = async <T>(who: string, action: string, input: object = {}) => data<T>(await fu(who, action, input));
 const order = async (id: string) => (await rt.store.get('orders', id))!;

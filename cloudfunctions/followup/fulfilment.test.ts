@@ -6,9 +6,9 @@
  * repriced by the server, move the reservation and the account by the difference, recheck credit
  * and notify; bad input is a typed error and writes nothing.
  */
-import { startTestRuntime, type TestRuntime } from '../../scripts/local/testing/testRuntime';
+import { okData as data, resultCode as code, startTestRuntime, type TestRuntime } from '../../scripts/local/testing/testRuntime';
 import { orderIdFor } from '../_lib/services/orders';
-import { unshippedBySku, type FollowDetail, type OrderDetail, type Quote, type Result } from '@dinghuo/shared';
+import { unshippedBySku, type FollowDetail, type OrderDetail, type Quote } from '@dinghuo/shared';
 
 const WANG = 'demo-merch-wang';
 const LI = 'demo-merch-li';
@@ -31,11 +31,6 @@ beforeEach(async () => {
 });
 afterEach(() => rt.close());
 
-function data<T>(r: Result<unknown>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
-  return r.data as T;
-}
-const code = (r: Result<unknown>) => (r.ok ? 'OK' : r.error.code);
 const fu = (who: string, action: string, input: object) => rt.invoke('followup', { action, input }, who);
 const od = (who: string, action: string, input: object) => rt.invoke('order', { action, input }, who);
 const order = async (id: string) => (await rt.store.get('orders', id))!;

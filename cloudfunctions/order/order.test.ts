@@ -3,7 +3,7 @@
  * server-side pricing, all-or-nothing reservation, idempotent submit, credit limit, the status
  * machine's effects on stock, access by role and ownership.
  */
-import { startTestRuntime, type TestRuntime } from '../../scripts/local/testing/testRuntime';
+import { okData as data, resultCode as code, startTestRuntime, type TestRuntime } from '../../scripts/local/testing/testRuntime';
 import { backfillSkuVisibility } from '../_lib/services/catalog';
 import { withVisibleTo, type CatalogItem, type OrderDetail, type Page, type Result } from '@dinghuo/shared';
 
@@ -22,13 +22,6 @@ beforeEach(async () => {
 });
 afterEach(() => rt.close());
 
-function data<T>(r: Result<unknown>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
-  return r.data as T;
-}
-function code(r: Result<unknown>): string {
-  return r.ok ? 'OK' : r.error.code;
-}
 async function stockOf(skuId: string) {
   return (await rt.store.get('stock', skuId))!;
 }

@@ -7,8 +7,8 @@
  * with nothing written, roles and scope.
  */
 import ExcelJS from 'exceljs';
-import { startTestRuntime, type TestRuntime } from '../../scripts/local/testing/testRuntime';
-import type { AllocateResult, BackOrder, CatalogItem, OrderDetail, Page, Result, Sample, ShortfallRow, SupplyReport, XlsxFile } from '@dinghuo/shared';
+import { okData as data, resultCode as code, startTestRuntime, type TestRuntime } from '../../scripts/local/testing/testRuntime';
+import type { AllocateResult, BackOrder, CatalogItem, OrderDetail, Page, Sample, ShortfallRow, SupplyReport, XlsxFile } from '@dinghuo/shared';
 import { SUPPLY_SHEETS } from '../_lib/services/reportXlsx';
 
 const WANG = 'demo-merch-wang';
@@ -29,11 +29,6 @@ beforeEach(async () => {
 });
 afterEach(() => rt.close());
 
-function data<T>(r: Result<unknown>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
-  return r.data as T;
-}
-const code = (r: Result<unknown>) => (r.ok ? 'OK' : r.error.code);
 const call = (who: string | null, action: string, input: object = {}) => rt.invoke('supply', { action, input }, who);
 const ok = async <T>(who: string, action: string, input: object = {}) => data<T>(await call(who, action, input));
 

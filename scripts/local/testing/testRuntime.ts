@@ -5,6 +5,7 @@
  * tests for both stores' semantics.
  */
 import { createHash } from 'node:crypto';
+import type { Result } from '@dinghuo/shared';
 import { COLLECTION_NAMES, findAll, type Store } from '../../../cloudfunctions/_lib/data/store';
 import { CloudbaseEmulator } from '../../../cloudfunctions/_lib/data/testing/cloudbaseEmulator';
 import { cloudbaseStoreFor } from '../../../cloudfunctions/_lib/data/testing/cloudbaseTestStore';
@@ -95,4 +96,15 @@ function canonical(value: unknown): string {
     .sort()
     .map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`)
     .join(',')}}`;
+}
+
+/** A function's answer that must be ok: its data (a failed answer fails the test with its code). */
+export function okData<T>(r: Result<unknown>): T {
+  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
+  return r.data as T;
+}
+
+/** A function's answer as 'OK' or its error code, for asserting refusals. */
+export function resultCode(r: Result<unknown>): string {
+  return r.ok ? 'OK' : r.error.code;
 }
