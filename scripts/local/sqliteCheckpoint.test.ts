@@ -15,7 +15,7 @@ let dir: string;
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dinghuo-ckpt-'));
 });
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 }));
 
 async function writeStock(store: SqliteStore, n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
