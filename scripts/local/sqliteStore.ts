@@ -195,8 +195,6 @@ export function compileFilter(filter: Filter, params: unknown[]): string {
   return parts.length === 0 ? '1' : parts.join(' AND ');
 }
 
-const PATCH_SEGMENT = /^[A-Za-z0-9_]+$/;
-
 /** An integer as SQLite should store it in JSON (an integer, not 3.0); other values as they are. */
 function bindJsonNumber(n: number): unknown {
   return Number.isSafeInteger(n) ? BigInt(n) : n;
@@ -217,98 +215,186 @@ function bindJsonNumber(n: number): unknown {
  * (the caller reads, applies applyPatch and writes) for an empty patch, a key outside
  * [A-Za-z0-9_] segments, or two entries where one path is, or lies inside, the other.
  */
-export function patchSql(patch: Patch): { sql: string; params: unknown[] } | null {
-  const entries = Object.entries(patch);
-  if (entries.length === 0) return null;
-  const paths = entries.map(([k]) => k);
-  for (const key of paths) {
-    const segs = key.split('.');
-    if (!/^[A-Za-z_]/.test(key) || segs.some((s) => !PATCH_SEGMENT.test(s) || s === '__proto__')) return null;
-  }
-  for (const a of paths) for (const b of paths) if (a !== b && b.startsWith(`${a}.`)) return null;
+export function patchSql(patch: Patch): { sql: string; named: Record<string, unknown> } | null {
+  const compiled = compilePatch(patch);
+  if (!compiled) return null;
+  return { sql: compiled.template.sql, named: bindPatch(compiled.template, compiled.keys, compiled.values) };
+}
 
-  // Each entry in order (the stored key order is JSON.stringify's of applyPatch's result), its
-  // parents fixed just before the first entry under them. `pairs` are json_set's path/value pairs.
-  const pairs: { sql: string; params: unknown[]; parentFix: boolean }[] = [];
-  const push = (sql: string, ...ps: unknown[]) => pairs.push({ sql, params: ps, parentFix: false });
-  const fixed = new Set<string>();
-  let dottedDelete = false;
-  const fixParents = (key: string) => {
-    const segs = key.split('.');
-    for (let i = 1; i < segs.length; i++) {
-      const parent = segs.slice(0, i).join('.');
-      if (fixed.has(parent)) continue;
-      fixed.add(parent);
-      const p = `$.${parent}`;
-      pairs.push({ sql: `?, CASE json_type(doc, ?) WHEN 'object' THEN doc -> ? ELSE json('{}') END`, params: [p, p, p], parentFix: true });
+/**
+ * A patch's SQL depends only on its shape: how many entries, each one's kind of value, and the
+ * parents of its dotted keys (a dotted key's last segment is bound, like every path). So the SQL
+ * is built once per shape (`shape` names it, to key a statement cache) and each call only binds:
+ * the reservation of order after order is one statement, found without building or hashing SQL.
+ * Parameters are named (@p0: entry 0's path, @v0: its value, @q0_1: its first parent), each bound
+ * once however often the SQL reads it.
+ */
+interface PatchTemplate {
+  shape: string;
+  sql: string;
+  binds: { name: string; slot: PatchSlot }[];
+}
+
+/** Where a bound parameter comes from: entry i's path, one of its parents (d segments), its value. */
+type PatchSlot = { i: number; k: 'path' | 'inc' | 'num' | 'str' | 'json' } | { i: number; k: 'parent'; d: number };
+
+const VALID_PATCH_KEY = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/;
+const PROTO_SEGMENT = /(^|\.)__proto__(\.|$)/;
+const MAX_PATCH_TEMPLATES = 2000;
+const patchTemplates = new Map<string, PatchTemplate>();
+
+/** A value's kind, as far as the SQL differs; null when it cannot be written. */
+function patchKind(value: unknown): string | null {
+  if (value === undefined) return 'u';
+  if (isInc(value)) return Number.isSafeInteger(value.$inc) ? 'i' : 'd';
+  switch (typeof value) {
+    case 'string':
+      return 's';
+    case 'number':
+      return Number.isFinite(value) ? 'n' : 'z'; // JSON has no NaN/Infinity: stringify writes null
+    case 'boolean':
+      return value ? 't' : 'f';
+    case 'object':
+      if (value === null) return 'z';
+      // Only a toJSON can make an object's JSON undefined.
+      return typeof (value as { toJSON?: unknown }).toJSON === 'function' && JSON.stringify(value) === undefined ? null : 'o';
+    default:
+      return null;
+  }
+}
+
+function compilePatch(patch: Patch): { template: PatchTemplate; keys: string[]; values: unknown[] } | null {
+  const keys = Object.keys(patch);
+  if (keys.length === 0) return null;
+  const values: unknown[] = [];
+  let shape = '';
+  let dotted = false;
+  for (const key of keys) {
+    if (!VALID_PATCH_KEY.test(key) || PROTO_SEGMENT.test(key)) return null;
+    const value = patch[key];
+    const kind = patchKind(value);
+    if (kind === null) return null;
+    values.push(value);
+    const dot = key.lastIndexOf('.');
+    if (dot >= 0) dotted = true;
+    shape += `${kind}${dot >= 0 ? key.slice(0, dot) + '.*' : ''};`;
+  }
+  // One path inside another (`holds` and `holds.o1`) cannot be one json_set.
+  if (dotted) {
+    const all = new Set(keys);
+    for (const key of keys) {
+      for (let at = key.indexOf('.'); at >= 0; at = key.indexOf('.', at + 1)) if (all.has(key.slice(0, at))) return null;
     }
+  }
+  let template = patchTemplates.get(shape);
+  if (!template) {
+    template = buildPatchTemplate(shape, keys, values);
+    if (patchTemplates.size >= MAX_PATCH_TEMPLATES) patchTemplates.clear();
+    patchTemplates.set(shape, template);
+  }
+  return { template, keys, values };
+}
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+function buildPatchTemplate(shape: string, keys: string[], values: unknown[]): PatchTemplate {
+  const binds = new Map<string, PatchSlot>();
+  const param = (name: string, slot: PatchSlot): string => {
+    binds.set(name, slot);
+    return `@${name}`;
   };
+  // json_set's path/value pairs, each entry in order (the stored key order is JSON.stringify's of
+  // applyPatch's result). `parents`: each dotted key's parents, in order of first appearance.
+  const pairs: string[] = [];
+  const parents = new Map<string, string>();
+  /** The pairs with each parent made an object just before the first entry under it. */
+  const pairsFixed: string[] = [];
+  const asObject = (q: string) => `CASE json_type(doc, ${q}) WHEN 'object' THEN doc -> ${q} ELSE json('{}') END`;
   const removes: string[] = [];
-  for (const [key, value] of entries) {
-    const p = `$.${key}`;
-    fixParents(key);
-    if (value === undefined) {
+  let dottedDelete = false;
+  keys.forEach((key, i) => {
+    const segs = key.split('.');
+    for (let d = 1; d < segs.length; d++) {
+      const parent = segs.slice(0, d).join('.');
+      if (parents.has(parent)) continue;
+      const q = param(`q${i}_${d}`, { i, k: 'parent', d });
+      parents.set(parent, q);
+      pairsFixed.push(`${q}, ${asObject(q)}`);
+    }
+    const before = pairs.length;
+    const p = param(`p${i}`, { i, k: 'path' });
+    const kind = patchKind(values[i])!;
+    if (kind === 'u') {
       removes.push(p);
-      if (key.includes('.')) dottedDelete = true;
-    } else if (isInc(value)) {
+      if (segs.length > 1) dottedDelete = true;
+    } else if (kind === 'i') {
       // As applyPatch adds (doubles): exact integer arithmetic while the value and the sum are
       // safe integers, else floating point (a stored 7.1e16 is not the integer SQLite would read).
-      push(
-        `?, (SELECT CASE WHEN t = 'integer' AND typeof(n) = 'integer' AND abs(v) <= ${Number.MAX_SAFE_INTEGER} AND abs(v + n) <= ${Number.MAX_SAFE_INTEGER} THEN v + n ` +
-          `WHEN t IN ('integer', 'real') THEN CAST(v AS REAL) + n ELSE n END ` +
-          `FROM (SELECT json_type(doc, ?) AS t, json_extract(doc, ?) AS v, ? AS n))`,
-        p,
-        p,
-        p,
-        bindJsonNumber(value.$inc),
+      const n = param(`v${i}`, { i, k: 'inc' });
+      const v = `json_extract(doc, ${p})`;
+      pairs.push(
+        `${p}, CASE json_type(doc, ${p}) WHEN 'integer' THEN CASE WHEN abs(${v}) <= ${MAX_SAFE} AND abs(${v} + ${n}) <= ${MAX_SAFE} ` +
+          `THEN ${v} + ${n} ELSE CAST(${v} AS REAL) + ${n} END WHEN 'real' THEN ${v} + ${n} ELSE ${n} END`,
       );
-    } else if (typeof value === 'string') {
-      push('?, ?', p, value);
-    } else if (typeof value === 'number') {
-      // JSON has no NaN/Infinity: JSON.stringify writes them as null.
-      if (Number.isFinite(value)) {
-        push('?, ?', p, bindJsonNumber(value));
-      } else {
-        push(`?, json('null')`, p);
-      }
-    } else if (typeof value === 'boolean') {
-      push(`?, json('${value ? 'true' : 'false'}')`, p);
-    } else if (value === null) {
-      push(`?, json('null')`, p);
-    } else if (typeof value === 'object') {
-      const text = JSON.stringify(value);
-      if (text === undefined) return null;
-      push('?, json(?)', p, text);
-    } else {
-      return null;
+    } else if (kind === 'd') {
+      const n = param(`v${i}`, { i, k: 'inc' });
+      pairs.push(`${p}, CASE WHEN json_type(doc, ${p}) IN ('integer', 'real') THEN CAST(json_extract(doc, ${p}) AS REAL) + ${n} ELSE ${n} END`);
+    } else if (kind === 's') pairs.push(`${p}, ${param(`v${i}`, { i, k: 'str' })}`);
+    else if (kind === 'n') pairs.push(`${p}, ${param(`v${i}`, { i, k: 'num' })}`);
+    else if (kind === 'z') pairs.push(`${p}, json('null')`);
+    else if (kind === 't' || kind === 'f') pairs.push(`${p}, json('${kind === 't' ? 'true' : 'false'}')`);
+    else pairs.push(`${p}, json(${param(`v${i}`, { i, k: 'json' })})`);
+    pairsFixed.push(...pairs.slice(before));
+  });
+  // A parent that is a scalar or an array becomes {} first, as in applyPatch (json_set cannot
+  // descend into it); one that is missing json_set creates in place, where applyPatch would.
+  // Usually every parent is an object already: then the document goes in as it is (holds.<orderId>
+  // would otherwise re-serialise and re-parse every open order's hold). The values read `doc`,
+  // the stored document: a path under a parent that is not an object reads as missing there, as
+  // it does in applyPatch's {} — so reading it before or after the fix is the same.
+  let base = 'doc';
+  let set = pairs;
+  if (parents.size > 0 && dottedDelete) {
+    // A dotted delete makes its parents objects too (applyPatch does), missing ones included, each
+    // where applyPatch makes it.
+    set = pairsFixed;
+  } else if (parents.size > 0) {
+    const qs = [...parents.values()];
+    const ok = qs.map((q) => `coalesce(json_type(doc, ${q}), 'object') = 'object'`).join(' AND ');
+    base = `CASE WHEN ${ok} THEN doc ELSE json_replace(doc, ${qs.map((q) => `${q}, ${asObject(q)}`).join(', ')}) END`;
+  }
+  let sql = set.length ? `json_set(${base}, ${set.join(', ')})` : base;
+  if (removes.length) sql = `json_remove(${sql}, ${removes.join(', ')})`;
+  return { shape, sql, binds: [...binds].map(([name, slot]) => ({ name, slot })) };
+}
+
+/** The named parameters of one patch, for its template. */
+function bindPatch(template: PatchTemplate, keys: string[], values: unknown[]): Record<string, unknown> {
+  const named: Record<string, unknown> = {};
+  for (const { name, slot } of template.binds) {
+    const key = keys[slot.i]!;
+    switch (slot.k) {
+      case 'path':
+        named[name] = `$.${key}`;
+        break;
+      case 'parent':
+        named[name] = `$.${key.split('.', slot.d).join('.')}`;
+        break;
+      case 'inc':
+        named[name] = bindJsonNumber((values[slot.i] as { $inc: number }).$inc);
+        break;
+      case 'num':
+        named[name] = bindJsonNumber(values[slot.i] as number);
+        break;
+      case 'str':
+        named[name] = values[slot.i];
+        break;
+      case 'json':
+        named[name] = JSON.stringify(values[slot.i]);
+        break;
     }
   }
-  const params: unknown[] = [];
-  const jsonSet = (ps: typeof pairs): string => {
-    if (ps.length === 0) return 'doc';
-    for (const x of ps) params.push(...x.params);
-    return `json_set(doc, ${ps.map((x) => x.sql).join(', ')})`;
-  };
-  let sql: string;
-  if (fixed.size === 0 || dottedDelete) {
-    sql = jsonSet(pairs);
-  } else {
-    // Usually every parent is an object already (or missing, which json_set creates in place, as
-    // applyPatch does): then the parents are not rewritten (holds.<orderId> would re-serialise and
-    // re-parse every open order's hold). Only a parent that is a scalar or an array takes the
-    // branch that first makes it {}.
-    const parents = [...fixed];
-    const cond = parents.map(() => `coalesce(json_type(doc, ?), 'object') = 'object'`).join(' AND ');
-    params.push(...parents.map((q) => `$.${q}`));
-    const fast = jsonSet(pairs.filter((x) => !x.parentFix));
-    const slow = jsonSet(pairs);
-    sql = `CASE WHEN ${cond} THEN ${fast} ELSE ${slow} END`;
-  }
-  if (removes.length) {
-    sql = `json_remove(${sql}, ${removes.map(() => '?').join(', ')})`;
-    params.push(...removes);
-  }
-  return { sql, params };
+  return named;
 }
 
 /**
@@ -380,16 +466,20 @@ export interface SqliteStoreOptions {
   /** A directory for the database file, or ':memory:'. */
   dataDir: string;
   /**
-   * Size of the WAL file above which the main connection truncates it (default 256 MiB). Under
-   * sustained writes the worker's PASSIVE checkpoints never catch up with the end of the log, so
-   * SQLite never starts it over and it grows without bound; a TRUNCATE checkpoint between two
-   * transactions copies the little the worker has not and resets the file.
+   * Size of the WAL file above which the main connection starts the log over (default 256 MiB).
+   * Under sustained writes the worker's PASSIVE checkpoints never catch up with the end of the
+   * log, so SQLite never starts it over by itself and the file grows without bound. Between two
+   * transactions a RESTART checkpoint copies the little the worker has not, and the next commit
+   * writes the log from its start again, over the file's pages (journal_size_limit cuts the file
+   * back to this size then). Not TRUNCATE: emptying a 256 MiB file stalled the writer for
+   * ~130 ms, and appending to an empty file costs about three times overwriting an allocated one
+   * (measured on this machine's ext4).
    */
   walLimitBytes?: number;
 }
 
 /** The connection's page cache, in KiB. */
-const SQLITE_CACHE_KIB = Number(process.env.XCACHE ?? 128 * 1024);
+const SQLITE_CACHE_KIB = 128 * 1024;
 
 /** How many store calls pass between two looks at the WAL file's size. */
 const WAL_CHECK_EVERY = 32;
@@ -410,6 +500,7 @@ export class SqliteStore implements Store {
   private batch: { committed: Promise<void>; resolve: () => void; reject: (e: unknown) => void } | null = null;
 
   constructor(opts: SqliteStoreOptions) {
+    this.walLimitBytes = opts.walLimitBytes ?? 256 * 1024 * 1024;
     if (opts.dataDir === ':memory:') {
       this.db = new Database(':memory:');
     } else {
@@ -420,10 +511,10 @@ export class SqliteStore implements Store {
       // A page cache that holds the working set (the default is 2 MB: a catalog of 10,000 SKUs,
       // its prices and a few thousand orders spill out of it, and every miss is a read syscall).
       this.db.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
+      this.db.pragma(`journal_size_limit = ${Math.floor(this.walLimitBytes)}`);
       this.checkpointer = startCheckpointer(this.db, path.join(opts.dataDir, 'dinghuo.sqlite'));
       this.walFile = path.join(opts.dataDir, 'dinghuo.sqlite-wal');
     }
-    this.walLimitBytes = opts.walLimitBytes ?? 256 * 1024 * 1024;
     for (const coll of COLLECTION_NAMES) {
       this.db.exec(`CREATE TABLE IF NOT EXISTS "${coll}" (id TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
       for (const entry of INDEXES[coll] ?? []) {
@@ -443,6 +534,16 @@ export class SqliteStore implements Store {
     this.checkpointer?.postMessage('close');
     this.checkpointer = null;
     this.db.close();
+  }
+
+  /** A cached statement under a short key (a shape), its SQL built only the first time. */
+  private stmtFor(key: string, sql: () => string): Database.Statement {
+    let s = this.stmtCache.get(key);
+    if (!s) {
+      s = this.db.prepare(sql());
+      this.stmtCache.set(key, s);
+    }
+    return s;
   }
 
   private stmt(sql: string): Database.Statement {
@@ -538,7 +639,7 @@ export class SqliteStore implements Store {
     batch?.reject(e);
   }
 
-  /** Called with the mutex held and no transaction open: truncates an oversized WAL. */
+  /** Called with the mutex held and no transaction open: starts an oversized WAL over (see walLimitBytes). */
   private boundWal(): void {
     if (!this.walFile || ++this.callsSinceWalCheck < WAL_CHECK_EVERY) return;
     this.callsSinceWalCheck = 0;
@@ -550,7 +651,7 @@ export class SqliteStore implements Store {
     }
     if (size <= this.walLimitBytes) return;
     try {
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.db.pragma('wal_checkpoint(RESTART)');
     } catch {
       // busy with the worker's checkpoint: the next look tries again
     }
@@ -608,9 +709,11 @@ export class SqliteStore implements Store {
   patchSync<C extends CollectionName>(coll: C, id: string, patch: Patch): boolean {
     // One UPDATE with json_set (patchSql): no read, parse, clone and re-serialise. Patches it
     // cannot write exactly go through applyPatch.
-    const compiled = patchSql(patch);
+    const compiled = compilePatch(patch);
     if (compiled) {
-      const info = this.stmt(`UPDATE "${coll}" SET doc = ${compiled.sql} WHERE id = ?`).run(...compiled.params, id);
+      const { template, keys, values } = compiled;
+      const named = bindPatch(template, keys, values);
+      const info = this.stmtFor(`P\u0000${coll}\u0000${template.shape}`, () => `UPDATE "${coll}" SET doc = ${template.sql} WHERE id = ?`).run(id, named);
       return info.changes > 0;
     }
     const current = this.getSync(coll, id);
@@ -679,13 +782,16 @@ export class SqliteStore implements Store {
 
   updateWhere<C extends CollectionName>(coll: C, filter: Filter, patch: Patch): Promise<number> {
     return this.exclusive(() => {
-      const compiled = patchSql(patch);
+      const compiled = compilePatch(patch);
       if (compiled) {
         // One statement: the match and the write are atomic (also against other connections on
         // the same file), and the count is of the documents matched.
-        const params = [...compiled.params];
+        const { template, keys, values } = compiled;
+        const params: unknown[] = [];
         const where = compileFilter(filter, params);
-        return this.stmt(`UPDATE "${coll}" SET doc = ${compiled.sql} WHERE ${where}`).run(...params).changes;
+        params.push(bindPatch(template, keys, values));
+        return this.stmtFor(`U\u0000${coll}\u0000${template.shape}\u0000${where}`, () => `UPDATE "${coll}" SET doc = ${template.sql} WHERE ${where}`).run(...params)
+          .changes;
       }
       return this.db.transaction(() => {
         const params: unknown[] = [];
