@@ -15,7 +15,7 @@ let dir: string;
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dinghuo-ckpt-'));
 });
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 }));
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true, maxRetries: 100, retryDelay: 50 }));
 
 async function writeStock(store: SqliteStore, n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
@@ -94,7 +94,7 @@ describe('the WAL stays bounded under sustained writes', () => {
       return max;
     } finally {
       store.close();
-      fs.rmSync(d, { recursive: true, force: true });
+      fs.rmSync(d, { recursive: true, force: true, maxRetries: 100, retryDelay: 50 });
     }
   }
 

@@ -23,7 +23,7 @@ afterEach(() => {
   other.close();
   store.close();
   // The store's checkpoint worker closes its own connection a moment later (its -wal/-shm files).
-  fs.rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
+  fs.rmSync(dir, { recursive: true, force: true, maxRetries: 100, retryDelay: 50 });
 });
 
 test('concurrent writes share one commit, and each answers only once another connection sees it', async () => {

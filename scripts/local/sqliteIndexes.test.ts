@@ -56,7 +56,7 @@ test('a database made with the old single-column indexes is migrated, and findAl
     expect(new Set(ids).size).toBe(1250);
     store.close();
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
+    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 100, retryDelay: 50 });
   }
 });
 

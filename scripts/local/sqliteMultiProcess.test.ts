@@ -17,7 +17,7 @@ import { findAll } from '../../cloudfunctions/_lib/data/store';
 const ROOT = path.resolve(__dirname, '../..');
 const WORKER = path.join(__dirname, 'testing/submitWorker.ts');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dinghuo-mp-'));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 }));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true, maxRetries: 100, retryDelay: 50 }));
 
 function runWorker(worker: number, count: number, skuIds: string[]): Promise<Record<string, number>> {
   return new Promise((resolve, reject) => {
