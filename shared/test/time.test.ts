@@ -1,9 +1,31 @@
+import fc from 'fast-check';
+import dayjs from 'dayjs';
+import utc from 'dayjs/plugin/utc';
 import { addDays, businessDate, businessMonth, daysBetween, formatWechatTime, isBusinessDate, startOfBusinessDate } from '../src';
 
 describe('business time is Asia/Shanghai', () => {
   it('puts 16:00 UTC on the next Shanghai day', () => {
     expect(businessDate(Date.UTC(2026, 10, 24, 15, 59))).toBe('2026-11-24');
     expect(businessDate(Date.UTC(2026, 10, 24, 16, 0))).toBe('2026-11-25');
+  });
+
+  it('gives every instant its Shanghai date, however the instants asked for jump around midnights', () => {
+    dayjs.extend(utc);
+    const midnight = Date.UTC(2026, 10, 24, 16, 0); // 2026-11-25 00:00 in Shanghai
+    const instant = fc.oneof(
+      fc.integer({ min: -3, max: 3 }).chain((d) => fc.integer({ min: -2, max: 2 }).map((ms) => midnight + d * 86_400_000 + ms)),
+      fc.integer({ min: 0, max: 4_102_444_800_000 }),
+    );
+    fc.assert(
+      fc.property(fc.array(instant, { minLength: 1, maxLength: 30 }), (instants) => {
+        for (const at of instants) {
+          const expected = dayjs(at).utcOffset(480).format('YYYY-MM-DD');
+          expect(businessDate(at)).toBe(expected);
+          expect(businessDate(new Date(at))).toBe(expected);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('rolls months and years at Shanghai midnight', () => {
