@@ -195,6 +195,108 @@ export function compileFilter(filter: Filter, params: unknown[]): string {
   return parts.length === 0 ? '1' : parts.join(' AND ');
 }
 
+/**
+ * A filter's shape, with its parameters: what compileFilter's SQL text depends on (fields written
+ * into the SQL by name, operators, list lengths, null tests), so the same shape always compiles
+ * to the same SQL, and the parameters in the order compileFilter binds them. A call then finds
+ * its statement by the shape, without building SQL (sqliteFilterShape.test.ts holds the two
+ * walks to each other over random filters).
+ */
+export function filterShape(filter: Filter, params: unknown[]): string {
+  let shape = '';
+  for (const [field, cond] of Object.entries(filter)) {
+    if (cond === undefined) continue;
+    if (field === '$or') {
+      const ors = cond as Filter[];
+      shape += `(${ors.length}:${ors.map((f) => filterShape(f, params)).join('|')})`;
+      continue;
+    }
+    // A field written into the SQL by name, or bound as a path parameter (checked as there).
+    const ex = (): string => {
+      if (field === '_id' || INDEXED_FIELDS.has(field)) {
+        fieldExpr(field);
+        return field;
+      }
+      if (!PATH_RE.test(field)) throw new Error(`bad field path: ${field}`);
+      params.push(`$.${field}`);
+      return '~';
+    };
+    if (!isOps(cond)) {
+      const e = ex();
+      if (cond === null) shape += `${e}=N;`;
+      else {
+        params.push(bind(cond as Scalar));
+        shape += `${e}=;`;
+      }
+      continue;
+    }
+    for (const [op, v] of Object.entries(cond)) {
+      switch (op) {
+        case '$eq':
+          if (v === null) shape += `${ex()}$eqN;`;
+          else {
+            shape += `${ex()}$eq;`;
+            params.push(bind(v as Scalar));
+          }
+          break;
+        case '$ne':
+          if (v === null) shape += `${ex()}$neN;`;
+          else {
+            shape += `${ex()}${ex()}$ne;`;
+            params.push(bind(v as Scalar));
+          }
+          break;
+        case '$gt':
+        case '$gte':
+        case '$lt':
+        case '$lte':
+        case '$contains':
+          shape += `${ex()}${op};`;
+          params.push(v);
+          break;
+        case '$in': {
+          const list = v as Scalar[];
+          if (list.length === 0) shape += '$in0;';
+          else {
+            shape += `${ex()}$in${list.length};`;
+            params.push(...list.map(bind));
+          }
+          break;
+        }
+        case '$nin': {
+          const list = v as Scalar[];
+          if (list.length > 0) {
+            shape += `${ex()}${ex()}$nin${list.length};`;
+            params.push(...list.map(bind));
+          }
+          break;
+        }
+        case '$exists':
+          if (field === '_id') shape += `_id$exists${v ? 1 : 0};`;
+          else {
+            if (!PATH_RE.test(field)) throw new Error(`bad field path: ${field}`);
+            params.push(`$.${field}`);
+            shape += `$exists${v ? 1 : 0};`;
+          }
+          break;
+        case '$hasAny': {
+          const list = v as Scalar[];
+          if (list.length === 0 || field === '_id') shape += '$hasAny0;';
+          else {
+            jsonExpr(field);
+            shape += `${field}$hasAny${list.length};`;
+            params.push(...list.map(bind));
+          }
+          break;
+        }
+        default:
+          throw new Error(`unsupported operator ${op}`);
+      }
+    }
+  }
+  return shape;
+}
+
 /** An integer as SQLite should store it in JSON (an integer, not 3.0); other values as they are. */
 function bindJsonNumber(n: number): unknown {
   return Number.isSafeInteger(n) ? BigInt(n) : n;
@@ -821,21 +923,24 @@ export class SqliteStore implements Store {
   findSync<C extends CollectionName>(coll: C, filter: Filter, opts: QueryOptions): DocOf<C>[] {
     if (opts.limit > MAX_QUERY_LIMIT) throw new Error(`limit over ${MAX_QUERY_LIMIT}`);
     const params: unknown[] = [];
-    const where = compileFilter(filter, params);
-    const order = (opts.orderBy ?? []).map(([f, d]) => `${fieldExpr(f)} ${d === 'desc' ? 'DESC' : 'ASC'}`);
-    const sql =
-      `SELECT doc FROM "${coll}" WHERE ${where}` +
-      (order.length ? ` ORDER BY ${order.join(', ')}` : '') +
-      ` LIMIT ? OFFSET ?`;
+    const shape = filterShape(filter, params);
+    const orderBy = opts.orderBy ?? [];
+    const key = `F\u0000${coll}\u0000${shape}\u0000${orderBy.map(([f, d]) => `${f} ${d}`).join(',')}`;
     params.push(opts.limit, opts.skip ?? 0);
-    const rows = this.stmt(sql).all(...params) as { doc: string }[];
+    const rows = this.stmtFor(key, () => {
+      const where = compileFilter(filter, []);
+      const order = orderBy.map(([f, d]) => `${fieldExpr(f)} ${d === 'desc' ? 'DESC' : 'ASC'}`);
+      return `SELECT doc FROM "${coll}" WHERE ${where}` + (order.length ? ` ORDER BY ${order.join(', ')}` : '') + ` LIMIT ? OFFSET ?`;
+    }).all(...params) as { doc: string }[];
     return rows.map((r) => JSON.parse(r.doc) as DocOf<C>);
   }
 
   countSync<C extends CollectionName>(coll: C, filter: Filter): number {
     const params: unknown[] = [];
-    const where = compileFilter(filter, params);
-    const row = this.stmt(`SELECT count(*) AS n FROM "${coll}" WHERE ${where}`).get(...params) as { n: number };
+    const shape = filterShape(filter, params);
+    const row = this.stmtFor(`C\u0000${coll}\u0000${shape}`, () => `SELECT count(*) AS n FROM "${coll}" WHERE ${compileFilter(filter, [])}`).get(
+      ...params,
+    ) as { n: number };
     return row.n;
   }
 
@@ -880,10 +985,12 @@ export class SqliteStore implements Store {
         // the same file), and the count is of the documents matched.
         const { template, keys, values } = compiled;
         const params: unknown[] = [];
-        const where = compileFilter(filter, params);
+        const shape = filterShape(filter, params);
         params.push(bindPatch(template, keys, values));
-        return this.stmtFor(`U\u0000${coll}\u0000${template.shape}\u0000${where}`, () => `UPDATE "${coll}" SET doc = ${template.sql} WHERE ${where}`).run(...params)
-          .changes;
+        return this.stmtFor(
+          `U\u0000${coll}\u0000${template.shape}\u0000${shape}`,
+          () => `UPDATE "${coll}" SET doc = ${template.sql} WHERE ${compileFilter(filter, [])}`,
+        ).run(...params).changes;
       }
       return this.db.transaction(() => {
         const params: unknown[] = [];
