@@ -15,7 +15,8 @@ let dir: string;
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dinghuo-ckpt-'));
 });
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true, maxRetries: 100, retryDelay: 50 }));
+// Each test awaits its stores' close(), which resolves once the checkpoint worker has let go of the files.
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 }));
 
 async function writeStock(store: SqliteStore, n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
@@ -54,7 +55,7 @@ test('the main connection does not checkpoint; the worker copies the WAL into th
     }
     expect(copied).toBe(300);
   } finally {
-    store.close();
+    await store.close();
   }
 });
 
@@ -62,22 +63,22 @@ test('a closed store reopens with every write, and the same data dir can be open
   const first = new SqliteStore({ dataDir: dir });
   await writeStock(first, 50);
   await first.patch('stock', 'sku_7', { reserved: 5 });
-  first.close();
+  await first.close();
   for (let round = 0; round < 3; round++) {
     const again = new SqliteStore({ dataDir: dir });
     expect(await again.count('stock', {})).toBe(50);
     expect((await again.get('stock', 'sku_7'))?.reserved).toBe(5 + round);
     await again.patch('stock', 'sku_7', { reserved: 6 + round });
-    again.close();
+    await again.close();
   }
 });
 
-test('an in-memory store has no checkpointer and keeps SQLite defaults', () => {
+test('an in-memory store has no checkpointer and keeps SQLite defaults', async () => {
   const store = new SqliteStore({ dataDir: ':memory:' });
   try {
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('memory');
   } finally {
-    store.close();
+    await store.close();
   }
 });
 
@@ -93,8 +94,8 @@ describe('the WAL stays bounded under sustained writes', () => {
       }
       return max;
     } finally {
-      store.close();
-      fs.rmSync(d, { recursive: true, force: true, maxRetries: 100, retryDelay: 50 });
+      await store.close();
+      fs.rmSync(d, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
     }
   }
 

@@ -17,9 +17,9 @@ beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dinghuo-cache-'));
   store = new SqliteStore({ dataDir: dir });
 });
-afterEach(() => {
-  store.close();
-  fs.rmSync(dir, { recursive: true, force: true, maxRetries: 100, retryDelay: 50 });
+afterEach(async () => {
+  await store.close();
+  fs.rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
 });
 
 function sku(id: string, listPriceFen: number): Sku {

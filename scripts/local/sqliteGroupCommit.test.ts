@@ -19,11 +19,11 @@ beforeEach(() => {
   store = new SqliteStore({ dataDir: dir });
   other = new Database(path.join(dir, 'dinghuo.sqlite'), { readonly: true });
 });
-afterEach(() => {
+afterEach(async () => {
   other.close();
-  store.close();
-  // The store's checkpoint worker closes its own connection a moment later (its -wal/-shm files).
-  fs.rmSync(dir, { recursive: true, force: true, maxRetries: 100, retryDelay: 50 });
+  // Resolves once the store's checkpoint worker has closed its own connection (its -wal/-shm files).
+  await store.close();
+  fs.rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
 });
 
 test('concurrent writes share one commit, and each answers only once another connection sees it', async () => {

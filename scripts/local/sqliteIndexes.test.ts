@@ -43,7 +43,7 @@ test('a database made with the old single-column indexes is migrated, and findAl
         old.setSync('prices', { _id: `${priceListId}:sku_${String(i).padStart(5, '0')}`, priceListId, skuId: `sku_${i}`, priceFen: 100 + i, breaks: [] });
       }
     })();
-    old.close();
+    await old.close();
 
     const store = new SqliteStore({ dataDir: dir });
     const names = (store.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'prices'`).all() as { name: string }[]).map((r) => r.name);
@@ -54,9 +54,9 @@ test('a database made with the old single-column indexes is migrated, and findAl
     const ids = all.map((d) => d._id);
     expect(ids).toEqual([...ids].sort());
     expect(new Set(ids).size).toBe(1250);
-    store.close();
+    await store.close();
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 100, retryDelay: 50 });
+    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
   }
 });
 

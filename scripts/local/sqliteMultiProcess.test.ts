@@ -17,7 +17,7 @@ import { findAll } from '../../cloudfunctions/_lib/data/store';
 const ROOT = path.resolve(__dirname, '../..');
 const WORKER = path.join(__dirname, 'testing/submitWorker.ts');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dinghuo-mp-'));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true, maxRetries: 100, retryDelay: 50 }));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 }));
 
 function runWorker(worker: number, count: number, skuIds: string[]): Promise<Record<string, number>> {
   return new Promise((resolve, reject) => {
@@ -47,7 +47,7 @@ it('four processes on one database file: no oversell, reserved = live orders, no
     await setup.set('skus', sku);
     await setup.set('stock', { _id: id, onHand: onHand[i]!, reserved: 0, available: onHand[i]! });
   }
-  setup.close();
+  await setup.close();
 
   const tallies = await Promise.all([0, 1, 2, 3].map((w) => runWorker(w, 80, ids)));
   const codes: Record<string, number> = {};
@@ -73,6 +73,6 @@ it('four processes on one database file: no oversell, reserved = live orders, no
     expect(codes.OUT_OF_STOCK).toBeGreaterThan(0);
     expect(await store.count('reservations', { state: 'pending' })).toBe(0);
   } finally {
-    store.close();
+    await store.close();
   }
 }, 120_000);

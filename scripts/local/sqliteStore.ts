@@ -511,7 +511,9 @@ const CHECKPOINT_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 let db = null;
-try { db = new Database(workerData.file); } catch { process.exit(1); }
+// fileMustExist: a worker that starts after its store was closed and its directory removed
+// must not create a new database there.
+try { db = new Database(workerData.file, { fileMustExist: true }); } catch { process.exit(1); }
 const checkpoint = () => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {} };
 const timer = setInterval(checkpoint, workerData.everyMs);
 parentPort.on('message', () => {
@@ -608,6 +610,7 @@ export class SqliteStore implements Store {
   private readonly inTx = new AsyncLocalStorage<boolean>();
   private readonly stmtCache = new Map<string, Database.Statement>();
   private checkpointer: Worker | null = null;
+  private checkpointerExited: Promise<void> = Promise.resolve();
   private readonly walFile: string | null = null;
   private readonly walLimitBytes: number;
   private callsSinceWalCheck = 0;
@@ -629,7 +632,9 @@ export class SqliteStore implements Store {
       // its prices and a few thousand orders spill out of it, and every miss is a read syscall).
       this.db.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
       this.db.pragma(`journal_size_limit = ${Math.floor(this.walLimitBytes)}`);
-      this.checkpointer = startCheckpointer(this.db, path.join(opts.dataDir, 'dinghuo.sqlite'));
+      const worker = startCheckpointer(this.db, path.join(opts.dataDir, 'dinghuo.sqlite'));
+      if (worker) this.checkpointerExited = new Promise((resolve) => worker.once('exit', () => resolve()));
+      this.checkpointer = worker;
       this.walFile = path.join(opts.dataDir, 'dinghuo.sqlite-wal');
     }
     for (const coll of COLLECTION_NAMES) {
@@ -646,11 +651,17 @@ export class SqliteStore implements Store {
     }
   }
 
-  close(): void {
+  /**
+   * Commits what is open and closes the connection at once; the promise resolves when the
+   * checkpoint worker has closed its own connection too (the database's -wal/-shm files are
+   * released then: wait for it before removing the directory).
+   */
+  close(): Promise<void> {
     if (this.batch) this.commitBatch();
     this.checkpointer?.postMessage('close');
     this.checkpointer = null;
     this.db.close();
+    return this.checkpointerExited;
   }
 
   // --- the master-data read cache ---------------------------------------------------------
