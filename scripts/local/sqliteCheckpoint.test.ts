@@ -4,6 +4,7 @@
  * and a closed store reopens with everything in it.
  */
 import Database from 'better-sqlite3';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -72,6 +73,28 @@ test('a closed store reopens with every write, and the same data dir can be open
     await again.close();
   }
 });
+
+test('a script that awaits close() runs on after it: the process waits for the checkpoint worker to exit', () => {
+  // The worker is unref'd while the store is open; a script whose last await is close() must
+  // not find its event loop empty and end before the rest of it runs.
+  const script = [
+    `const { SqliteStore } = require(${JSON.stringify(path.join(__dirname, 'sqliteStore'))});`,
+    `(async () => {`,
+    `  const store = new SqliteStore({ dataDir: ${JSON.stringify(dir)} });`,
+    `  await store.set('stock', { _id: 'a', onHand: 1, reserved: 0, available: 1 });`,
+    `  await store.close();`,
+    `  console.log('after close');`,
+    `})();`,
+  ].join('\n');
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: path.resolve(__dirname, '../..'), encoding: 'utf8', timeout: 60_000 });
+  expect(out.trim()).toBe('after close');
+  const db = new Database(path.join(dir, 'dinghuo.sqlite'), { readonly: true });
+  try {
+    expect(db.prepare(`SELECT count(*) FROM stock`).pluck().get()).toBe(1);
+  } finally {
+    db.close();
+  }
+}, 60_000);
 
 test('an in-memory store has no checkpointer and keeps SQLite defaults', async () => {
   const store = new SqliteStore({ dataDir: ':memory:' });

@@ -658,6 +658,9 @@ export class SqliteStore implements Store {
    */
   close(): Promise<void> {
     if (this.batch) this.commitBatch();
+    // The worker is unref'd while the store is open; from here the process waits for its exit
+    // (else a script awaiting close() would find its event loop empty and end before it).
+    this.checkpointer?.ref();
     this.checkpointer?.postMessage('close');
     this.checkpointer = null;
     this.db.close();
