@@ -104,161 +104,113 @@ const INDEXED_FIELDS = new Set(
   Object.values(INDEXES).flatMap((entries) => (entries ?? []).flatMap((e) => (typeof e === 'string' ? [e] : e))),
 );
 
-/**
- * A field's value in a filter. Other fields' paths are bound as parameters, so a path that names
- * a document (holds.<orderId>) does not make a new statement per order.
- */
-function filterExpr(field: string, params: unknown[]): string {
-  if (field === '_id' || INDEXED_FIELDS.has(field)) return fieldExpr(field);
-  if (!PATH_RE.test(field)) throw new Error(`bad field path: ${field}`);
-  params.push(`$.${field}`);
-  return 'json_extract(doc, ?)';
-}
-
+/** A filter's SQL (WHERE clause), its parameters pushed onto `params` in the order it binds them. */
 export function compileFilter(filter: Filter, params: unknown[]): string {
-  const parts: string[] = [];
-  for (const [field, cond] of Object.entries(filter)) {
-    if (cond === undefined) continue;
-    if (field === '$or') {
-      const ors = (cond as Filter[]).map((f) => compileFilter(f, params));
-      parts.push(ors.length === 0 ? '0' : `(${ors.join(' OR ')})`);
-      continue;
-    }
-    if (!isOps(cond)) {
-      const e = filterExpr(field, params);
-      if (cond === null) parts.push(`${e} IS NULL`);
-      else {
-        parts.push(`${e} = ?`);
-        params.push(bind(cond as Scalar));
-      }
-      continue;
-    }
-    for (const [op, v] of Object.entries(cond)) {
-      // Each use of the field binds its own path parameter, in the order of the SQL text.
-      const ex = () => filterExpr(field, params);
-      switch (op) {
-        case '$eq':
-          if (v === null) parts.push(`${ex()} IS NULL`);
-          else { parts.push(`${ex()} = ?`); params.push(bind(v as Scalar)); }
-          break;
-        case '$ne':
-          if (v === null) parts.push(`${ex()} IS NOT NULL`);
-          else { parts.push(`(${ex()} IS NULL OR ${ex()} <> ?)`); params.push(bind(v as Scalar)); }
-          break;
-        case '$gt': parts.push(`${ex()} > ?`); params.push(v); break;
-        case '$gte': parts.push(`${ex()} >= ?`); params.push(v); break;
-        case '$lt': parts.push(`${ex()} < ?`); params.push(v); break;
-        case '$lte': parts.push(`${ex()} <= ?`); params.push(v); break;
-        case '$in': {
-          const list = v as Scalar[];
-          if (list.length === 0) parts.push('0');
-          else { parts.push(`${ex()} IN (${list.map(() => '?').join(',')})`); params.push(...list.map(bind)); }
-          break;
-        }
-        case '$nin': {
-          const list = v as Scalar[];
-          if (list.length > 0) {
-            parts.push(`(${ex()} IS NULL OR ${ex()} NOT IN (${list.map(() => '?').join(',')}))`);
-            params.push(...list.map(bind));
-          }
-          break;
-        }
-        case '$exists':
-          if (field === '_id') parts.push(v ? '1' : '0');
-          else {
-            if (!PATH_RE.test(field)) throw new Error(`bad field path: ${field}`);
-            parts.push(`json_type(doc, ?) IS ${v ? 'NOT ' : ''}NULL`);
-            params.push(`$.${field}`);
-          }
-          break;
-        case '$contains':
-          parts.push(`instr(lower(${ex()}), lower(?)) > 0`);
-          params.push(v);
-          break;
-        case '$hasAny': {
-          // json_each of the field's JSON: an array's elements (a scalar yields itself, as MongoDB's
-          // $in compares it; a missing field yields nothing). The same expression as the `name[]`
-          // index, so a filter on it can be answered from that index.
-          const list = v as Scalar[];
-          if (list.length === 0 || field === '_id') parts.push('0');
-          else {
-            parts.push(`EXISTS (SELECT 1 FROM json_each(${jsonExpr(field)}) WHERE value IN (${list.map(() => '?').join(',')}))`);
-            params.push(...list.map(bind));
-          }
-          break;
-        }
-        default:
-          throw new Error(`unsupported operator ${op}`);
-      }
-    }
-  }
-  return parts.length === 0 ? '1' : parts.join(' AND ');
+  return walkFilter(filter, params, true).sql;
 }
 
 /**
  * A filter's shape, with its parameters: what compileFilter's SQL text depends on (fields written
  * into the SQL by name, operators, list lengths, null tests), so the same shape always compiles
- * to the same SQL, and the parameters in the order compileFilter binds them. A call then finds
- * its statement by the shape, without building SQL (sqliteFilterShape.test.ts holds the two
- * walks to each other over random filters).
+ * to the same SQL, and the parameters in the order that SQL binds them. A call finds its
+ * statement by the shape without building SQL (sqliteFilterShape.test.ts checks this over random
+ * filters).
  */
 export function filterShape(filter: Filter, params: unknown[]): string {
+  return walkFilter(filter, params, false).shape;
+}
+
+/**
+ * One walk of a filter for both: always the parameters and the shape; the SQL text only when
+ * `withSql`. A field is written into the SQL by name when it has an index (the expression must be
+ * the index's) or is the id; any other field's path is bound as a parameter, so a path that names
+ * a document (holds.<orderId>) does not make a new statement per order.
+ */
+function walkFilter(filter: Filter, params: unknown[], withSql: boolean): { shape: string; sql: string } {
   let shape = '';
+  const parts: string[] = [];
+  const emit = (sql: () => string) => {
+    if (withSql) parts.push(sql());
+  };
   for (const [field, cond] of Object.entries(filter)) {
     if (cond === undefined) continue;
     if (field === '$or') {
-      const ors = cond as Filter[];
-      shape += `(${ors.length}:${ors.map((f) => filterShape(f, params)).join('|')})`;
+      const ors = (cond as Filter[]).map((f) => walkFilter(f, params, withSql));
+      shape += `(${ors.length}:${ors.map((o) => o.shape).join('|')})`;
+      emit(() => (ors.length === 0 ? '0' : `(${ors.map((o) => o.sql).join(' OR ')})`));
       continue;
     }
-    // A field written into the SQL by name, or bound as a path parameter (checked as there).
+    /** The field's value in SQL; each use binds its own path parameter, in the order of the text. */
     const ex = (): string => {
       if (field === '_id' || INDEXED_FIELDS.has(field)) {
-        fieldExpr(field);
-        return field;
+        shape += field;
+        return fieldExpr(field);
       }
       if (!PATH_RE.test(field)) throw new Error(`bad field path: ${field}`);
       params.push(`$.${field}`);
-      return '~';
+      shape += '~';
+      return 'json_extract(doc, ?)';
     };
+    const placeholders = (list: readonly unknown[]) => list.map(() => '?').join(',');
     if (!isOps(cond)) {
       const e = ex();
-      if (cond === null) shape += `${e}=N;`;
-      else {
+      if (cond === null) {
+        shape += '=N;';
+        emit(() => `${e} IS NULL`);
+      } else {
+        shape += '=;';
+        emit(() => `${e} = ?`);
         params.push(bind(cond as Scalar));
-        shape += `${e}=;`;
       }
       continue;
     }
     for (const [op, v] of Object.entries(cond)) {
       switch (op) {
-        case '$eq':
-          if (v === null) shape += `${ex()}$eqN;`;
-          else {
-            shape += `${ex()}$eq;`;
+        case '$eq': {
+          const e = ex();
+          if (v === null) {
+            shape += '$eqN;';
+            emit(() => `${e} IS NULL`);
+          } else {
+            shape += '$eq;';
+            emit(() => `${e} = ?`);
             params.push(bind(v as Scalar));
           }
           break;
+        }
         case '$ne':
-          if (v === null) shape += `${ex()}$neN;`;
-          else {
-            shape += `${ex()}${ex()}$ne;`;
+          if (v === null) {
+            const e = ex();
+            shape += '$neN;';
+            emit(() => `${e} IS NOT NULL`);
+          } else {
+            const a = ex();
+            const b = ex();
+            shape += '$ne;';
+            emit(() => `(${a} IS NULL OR ${b} <> ?)`);
             params.push(bind(v as Scalar));
           }
           break;
         case '$gt':
         case '$gte':
         case '$lt':
-        case '$lte':
-        case '$contains':
-          shape += `${ex()}${op};`;
+        case '$lte': {
+          const e = ex();
+          shape += `${op};`;
+          const sqlOp = op === '$gt' ? '>' : op === '$gte' ? '>=' : op === '$lt' ? '<' : '<=';
+          emit(() => `${e} ${sqlOp} ?`);
           params.push(v);
           break;
+        }
         case '$in': {
           const list = v as Scalar[];
-          if (list.length === 0) shape += '$in0;';
-          else {
-            shape += `${ex()}$in${list.length};`;
+          if (list.length === 0) {
+            shape += '$in0;';
+            emit(() => '0');
+          } else {
+            const e = ex();
+            shape += `$in${list.length};`;
+            emit(() => `${e} IN (${placeholders(list)})`);
             params.push(...list.map(bind));
           }
           break;
@@ -266,25 +218,44 @@ export function filterShape(filter: Filter, params: unknown[]): string {
         case '$nin': {
           const list = v as Scalar[];
           if (list.length > 0) {
-            shape += `${ex()}${ex()}$nin${list.length};`;
+            const a = ex();
+            const b = ex();
+            shape += `$nin${list.length};`;
+            emit(() => `(${a} IS NULL OR ${b} NOT IN (${placeholders(list)}))`);
             params.push(...list.map(bind));
           }
           break;
         }
         case '$exists':
-          if (field === '_id') shape += `_id$exists${v ? 1 : 0};`;
-          else {
+          if (field === '_id') {
+            shape += `_id$exists${v ? 1 : 0};`;
+            emit(() => (v ? '1' : '0'));
+          } else {
             if (!PATH_RE.test(field)) throw new Error(`bad field path: ${field}`);
-            params.push(`$.${field}`);
             shape += `$exists${v ? 1 : 0};`;
+            emit(() => `json_type(doc, ?) IS ${v ? 'NOT ' : ''}NULL`);
+            params.push(`$.${field}`);
           }
           break;
+        case '$contains': {
+          const e = ex();
+          shape += '$contains;';
+          emit(() => `instr(lower(${e}), lower(?)) > 0`);
+          params.push(v);
+          break;
+        }
         case '$hasAny': {
+          // json_each of the field's JSON: an array's elements (a scalar yields itself, as MongoDB's
+          // $in compares it; a missing field yields nothing). The same expression as the `name[]`
+          // index, so a filter on it can be answered from that index.
           const list = v as Scalar[];
-          if (list.length === 0 || field === '_id') shape += '$hasAny0;';
-          else {
-            jsonExpr(field);
+          if (list.length === 0 || field === '_id') {
+            shape += '$hasAny0;';
+            emit(() => '0');
+          } else {
+            const j = jsonExpr(field);
             shape += `${field}$hasAny${list.length};`;
+            emit(() => `EXISTS (SELECT 1 FROM json_each(${j}) WHERE value IN (${placeholders(list)}))`);
             params.push(...list.map(bind));
           }
           break;
@@ -294,7 +265,7 @@ export function filterShape(filter: Filter, params: unknown[]): string {
       }
     }
   }
-  return shape;
+  return { shape, sql: withSql ? (parts.length === 0 ? '1' : parts.join(' AND ')) : '' };
 }
 
 /** An integer as SQLite should store it in JSON (an integer, not 3.0); other values as they are. */
