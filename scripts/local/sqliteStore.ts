@@ -152,19 +152,9 @@ function walkFilter(filter: Filter, params: unknown[], withSql: boolean): { shap
       return 'json_extract(doc, ?)';
     };
     const placeholders = (list: readonly unknown[]) => list.map(() => '?').join(',');
-    if (!isOps(cond)) {
-      const e = ex();
-      if (cond === null) {
-        shape += '=N;';
-        emit(() => `${e} IS NULL`);
-      } else {
-        shape += '=;';
-        emit(() => `${e} = ?`);
-        params.push(bind(cond as Scalar));
-      }
-      continue;
-    }
-    for (const [op, v] of Object.entries(cond)) {
+    // A plain value is an $eq.
+    const ops: FieldOps = isOps(cond) ? cond : { $eq: cond as Scalar };
+    for (const [op, v] of Object.entries(ops)) {
       switch (op) {
         case '$eq': {
           const e = ex();
