@@ -568,6 +568,12 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly db: Database.Database;
   private readonly mutex = new Mutex();
+  /**
+   * Set inside a transaction's callback, so that a store call made there (which would wait for
+   * the transaction that waits for it) fails at once. Enabled only while a transaction runs: in
+   * Node 20 an enabled AsyncLocalStorage installs promise hooks on every promise of the process,
+   * which cost a submit (no transaction, ~100 promises) a fifth of its CPU. See transaction().
+   */
   private readonly inTx = new AsyncLocalStorage<boolean>();
   private readonly stmtCache = new Map<string, Database.Statement>();
   private checkpointer: Worker | null = null;
@@ -1003,6 +1009,7 @@ export class SqliteStore implements Store {
       };
       this.db.exec('BEGIN IMMEDIATE');
       try {
+        // run() enables the AsyncLocalStorage (and with it the process's promise hooks) ...
         const result = await this.inTx.run(true, () => fn(tx));
         open = false;
         this.db.exec('COMMIT');
@@ -1014,6 +1021,11 @@ export class SqliteStore implements Store {
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
         this.docCache.clear();
         throw e;
+      } finally {
+        // ... and this turns them off again: transactions hold the mutex one at a time, so none
+        // is running now, and outside one getStore() is to answer undefined anyway (the next
+        // transaction's run() enables it again).
+        this.inTx.disable();
       }
     });
   }
