@@ -127,135 +127,149 @@ export function filterShape(filter: Filter, params: unknown[]): string {
  * a document (holds.<orderId>) does not make a new statement per order.
  */
 function walkFilter(filter: Filter, params: unknown[], withSql: boolean): { shape: string; sql: string } {
-  let shape = '';
-  const parts: string[] = [];
-  const emit = (sql: () => string) => {
-    if (withSql) parts.push(sql());
-  };
+  const w: FilterWalk = { shape: '', parts: [], params, withSql };
   for (const [field, cond] of Object.entries(filter)) {
     if (cond === undefined) continue;
     if (field === '$or') {
       const ors = (cond as Filter[]).map((f) => walkFilter(f, params, withSql));
-      shape += `(${ors.length}:${ors.map((o) => o.shape).join('|')})`;
-      emit(() => (ors.length === 0 ? '0' : `(${ors.map((o) => o.sql).join(' OR ')})`));
+      w.shape += `(${ors.length}:${ors.map((o) => o.shape).join('|')})`;
+      if (withSql) w.parts.push(ors.length === 0 ? '0' : `(${ors.map((o) => o.sql).join(' OR ')})`);
       continue;
     }
-    /** The field's value in SQL; each use binds its own path parameter, in the order of the text. */
-    const ex = (): string => {
-      if (field === '_id' || INDEXED_FIELDS.has(field)) {
-        shape += field;
-        return fieldExpr(field);
-      }
-      if (!PATH_RE.test(field)) throw new Error(`bad field path: ${field}`);
-      params.push(`$.${field}`);
-      shape += '~';
-      return 'json_extract(doc, ?)';
-    };
-    const placeholders = (list: readonly unknown[]) => list.map(() => '?').join(',');
     // A plain value is an $eq.
     const ops: FieldOps = isOps(cond) ? cond : { $eq: cond as Scalar };
-    for (const [op, v] of Object.entries(ops)) {
-      switch (op) {
-        case '$eq': {
-          const e = ex();
-          if (v === null) {
-            shape += '$eqN;';
-            emit(() => `${e} IS NULL`);
-          } else {
-            shape += '$eq;';
-            emit(() => `${e} = ?`);
-            params.push(bind(v as Scalar));
-          }
-          break;
-        }
-        case '$ne':
-          if (v === null) {
-            const e = ex();
-            shape += '$neN;';
-            emit(() => `${e} IS NOT NULL`);
-          } else {
-            const a = ex();
-            const b = ex();
-            shape += '$ne;';
-            emit(() => `(${a} IS NULL OR ${b} <> ?)`);
-            params.push(bind(v as Scalar));
-          }
-          break;
-        case '$gt':
-        case '$gte':
-        case '$lt':
-        case '$lte': {
-          const e = ex();
-          shape += `${op};`;
-          const sqlOp = op === '$gt' ? '>' : op === '$gte' ? '>=' : op === '$lt' ? '<' : '<=';
-          emit(() => `${e} ${sqlOp} ?`);
-          params.push(v);
-          break;
-        }
-        case '$in': {
-          const list = v as Scalar[];
-          if (list.length === 0) {
-            shape += '$in0;';
-            emit(() => '0');
-          } else {
-            const e = ex();
-            shape += `$in${list.length};`;
-            emit(() => `${e} IN (${placeholders(list)})`);
-            params.push(...list.map(bind));
-          }
-          break;
-        }
-        case '$nin': {
-          const list = v as Scalar[];
-          if (list.length > 0) {
-            const a = ex();
-            const b = ex();
-            shape += `$nin${list.length};`;
-            emit(() => `(${a} IS NULL OR ${b} NOT IN (${placeholders(list)}))`);
-            params.push(...list.map(bind));
-          }
-          break;
-        }
-        case '$exists':
-          if (field === '_id') {
-            shape += `_id$exists${v ? 1 : 0};`;
-            emit(() => (v ? '1' : '0'));
-          } else {
-            if (!PATH_RE.test(field)) throw new Error(`bad field path: ${field}`);
-            shape += `$exists${v ? 1 : 0};`;
-            emit(() => `json_type(doc, ?) IS ${v ? 'NOT ' : ''}NULL`);
-            params.push(`$.${field}`);
-          }
-          break;
-        case '$contains': {
-          const e = ex();
-          shape += '$contains;';
-          emit(() => `instr(lower(${e}), lower(?)) > 0`);
-          params.push(v);
-          break;
-        }
-        case '$hasAny': {
-          // json_each of the field's JSON: an array's elements (a scalar yields itself, as MongoDB's
-          // $in compares it; a missing field yields nothing). The same expression as the `name[]`
-          // index, so a filter on it can be answered from that index.
-          const list = v as Scalar[];
-          if (list.length === 0 || field === '_id') {
-            shape += '$hasAny0;';
-            emit(() => '0');
-          } else {
-            const j = jsonExpr(field);
-            shape += `${field}$hasAny${list.length};`;
-            emit(() => `EXISTS (SELECT 1 FROM json_each(${j}) WHERE value IN (${placeholders(list)}))`);
-            params.push(...list.map(bind));
-          }
-          break;
-        }
-        default:
-          throw new Error(`unsupported operator ${op}`);
-      }
-    }
+    for (const [op, v] of Object.entries(ops)) walkCondition(w, field, op, v);
   }
-  return { shape, sql: withSql ? (parts.length === 0 ? '1' : parts.join(' AND ')) : '' };
+  return { shape: w.shape, sql: withSql ? (w.parts.length === 0 ? '1' : w.parts.join(' AND ')) : '' };
+}
+
+/**
+ * One walk of a filter: its shape so far, its SQL terms (when withSql) and the parameters.
+ * The walk's steps are plain functions over this, not closures made per call: tsx compiles with
+ * keepNames, so each named closure costs a defineProperty where it is created.
+ */
+interface FilterWalk {
+  shape: string;
+  parts: string[];
+  params: unknown[];
+  withSql: boolean;
+}
+
+/** The field's value in SQL; each use binds its own path parameter, in the order of the text. */
+function fieldRef(w: FilterWalk, field: string): string {
+  if (field === '_id' || INDEXED_FIELDS.has(field)) {
+    w.shape += field;
+    return fieldExpr(field);
+  }
+  if (!PATH_RE.test(field)) throw new Error(`bad field path: ${field}`);
+  w.params.push(`$.${field}`);
+  w.shape += '~';
+  return 'json_extract(doc, ?)';
+}
+
+function placeholders(list: readonly unknown[]): string {
+  return list.map(() => '?').join(',');
+}
+
+function walkCondition(w: FilterWalk, field: string, op: string, v: unknown): void {
+  const { params, withSql } = w;
+  switch (op) {
+    case '$eq': {
+      const e = fieldRef(w, field);
+      if (v === null) {
+        w.shape += '$eqN;';
+        if (withSql) w.parts.push(`${e} IS NULL`);
+      } else {
+        w.shape += '$eq;';
+        if (withSql) w.parts.push(`${e} = ?`);
+        params.push(bind(v as Scalar));
+      }
+      return;
+    }
+    case '$ne':
+      if (v === null) {
+        const e = fieldRef(w, field);
+        w.shape += '$neN;';
+        if (withSql) w.parts.push(`${e} IS NOT NULL`);
+      } else {
+        const a = fieldRef(w, field);
+        const b = fieldRef(w, field);
+        w.shape += '$ne;';
+        if (withSql) w.parts.push(`(${a} IS NULL OR ${b} <> ?)`);
+        params.push(bind(v as Scalar));
+      }
+      return;
+    case '$gt':
+    case '$gte':
+    case '$lt':
+    case '$lte': {
+      const e = fieldRef(w, field);
+      w.shape += `${op};`;
+      if (withSql) w.parts.push(`${e} ${op === '$gt' ? '>' : op === '$gte' ? '>=' : op === '$lt' ? '<' : '<='} ?`);
+      params.push(v);
+      return;
+    }
+    case '$in': {
+      const list = v as Scalar[];
+      if (list.length === 0) {
+        w.shape += '$in0;';
+        if (withSql) w.parts.push('0');
+      } else {
+        const e = fieldRef(w, field);
+        w.shape += `$in${list.length};`;
+        if (withSql) w.parts.push(`${e} IN (${placeholders(list)})`);
+        for (const x of list) params.push(bind(x));
+      }
+      return;
+    }
+    case '$nin': {
+      const list = v as Scalar[];
+      if (list.length > 0) {
+        const a = fieldRef(w, field);
+        const b = fieldRef(w, field);
+        w.shape += `$nin${list.length};`;
+        if (withSql) w.parts.push(`(${a} IS NULL OR ${b} NOT IN (${placeholders(list)}))`);
+        for (const x of list) params.push(bind(x));
+      }
+      return;
+    }
+    case '$exists':
+      if (field === '_id') {
+        w.shape += `_id$exists${v ? 1 : 0};`;
+        if (withSql) w.parts.push(v ? '1' : '0');
+      } else {
+        if (!PATH_RE.test(field)) throw new Error(`bad field path: ${field}`);
+        w.shape += `$exists${v ? 1 : 0};`;
+        if (withSql) w.parts.push(`json_type(doc, ?) IS ${v ? 'NOT ' : ''}NULL`);
+        params.push(`$.${field}`);
+      }
+      return;
+    case '$contains': {
+      const e = fieldRef(w, field);
+      w.shape += '$contains;';
+      if (withSql) w.parts.push(`instr(lower(${e}), lower(?)) > 0`);
+      params.push(v);
+      return;
+    }
+    case '$hasAny': {
+      // json_each of the field's JSON: an array's elements (a scalar yields itself, as MongoDB's
+      // $in compares it; a missing field yields nothing). The same expression as the `name[]`
+      // index, so a filter on it can be answered from that index.
+      const list = v as Scalar[];
+      if (list.length === 0 || field === '_id') {
+        w.shape += '$hasAny0;';
+        if (withSql) w.parts.push('0');
+      } else {
+        const j = jsonExpr(field);
+        w.shape += `${field}$hasAny${list.length};`;
+        if (withSql) w.parts.push(`EXISTS (SELECT 1 FROM json_each(${j}) WHERE value IN (${placeholders(list)}))`);
+        for (const x of list) params.push(bind(x));
+      }
+      return;
+    }
+    default:
+      throw new Error(`unsupported operator ${op}`);
+  }
 }
 
 /** An integer as SQLite should store it in JSON (an integer, not 3.0); other values as they are. */
