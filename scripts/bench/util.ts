@@ -18,7 +18,8 @@ export function machineInfo(): MachineInfo {
     cpu: cpus[0]?.model.trim() ?? 'unknown',
     cpus: cpus.length,
     memoryGb: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
-    node: process.version,
+    // Node flags set for the run (the project's .npmrc sets some for every npm and npx command).
+    node: process.version + (process.env.NODE_OPTIONS ? ` (NODE_OPTIONS ${process.env.NODE_OPTIONS.trim()})` : ''),
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     loadavg: os.loadavg().map((l) => l.toFixed(2)).join(' '),
     date: new Date().toISOString(),
