@@ -85,6 +85,29 @@ test('a commit by another connection on the same file is seen at the next read',
   expect(await prices(['a', 'z'])).toEqual({ a: 150, z: 7 });
 });
 
+test('reads inside a group-commit batch see what another connection committed before it began', async () => {
+  // A batch holds the write lock, so the store looks at data_version once per batch: the look
+  // must come after the batch began, in every batch.
+  await store.set('skus', sku('a', 100));
+  const other = new Database(path.join(dir, 'dinghuo.sqlite'), { timeout: 0 });
+  const stock = (id: string) => ({ _id: id, onHand: 1, reserved: 0, available: 1 });
+  try {
+    for (const [i, fen] of [101, 102, 103].entries()) {
+      // A write opens a batch; a read made in the same turn runs inside it.
+      const [, seen] = await Promise.all([store.set('stock', stock(`s${i}`)), price('a')]);
+      expect(seen).toBe(i === 0 ? 100 : fen - 1);
+      other.prepare(`UPDATE skus SET doc = json_set(doc, '$.listPriceFen', ?) WHERE id = 'a'`).run(fen);
+    }
+    // While a batch is open no other connection can commit (why one look per batch is enough).
+    const write = store.set('stock', stock('s9'));
+    expect(() => other.prepare(`UPDATE skus SET doc = json_set(doc, '$.listPriceFen', 1) WHERE id = 'a'`).run()).toThrow(/locked|busy/i);
+    const [, seen] = await Promise.all([write, price('a')]);
+    expect(seen).toBe(103);
+  } finally {
+    other.close();
+  }
+});
+
 test('a cached document is shared, so it is frozen: changing one means writing it', async () => {
   await store.set('skus', sku('a', 100));
   const first = (await store.get('skus', 'a'))!;

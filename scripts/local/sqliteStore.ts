@@ -663,14 +663,24 @@ export class SqliteStore implements Store {
   private dataVersion: unknown = null;
   private dataVersionStmt: Database.Statement | null = null;
 
+  /**
+   * data_version has been read since the open batch began. While a batch is open this connection
+   * holds the database's write lock, so no other connection can commit: one look per batch is
+   * enough (a submit makes ~5 cached reads, most of them inside some batch).
+   */
+  private versionSeenInBatch = false;
+
   /** The cache of a collection, emptied first if another connection has committed since. */
   private cacheOf(coll: CollectionName): Map<string, object | null> | null {
     if (!CACHED_COLLECTIONS.has(coll)) return null;
-    this.dataVersionStmt ??= this.db.prepare('PRAGMA data_version').pluck();
-    const version = this.dataVersionStmt.get();
-    if (version !== this.dataVersion) {
-      this.docCache.clear();
-      this.dataVersion = version;
+    if (!(this.batch && this.versionSeenInBatch)) {
+      this.dataVersionStmt ??= this.db.prepare('PRAGMA data_version').pluck();
+      const version = this.dataVersionStmt.get();
+      if (version !== this.dataVersion) {
+        this.docCache.clear();
+        this.dataVersion = version;
+      }
+      this.versionSeenInBatch = this.batch !== null;
     }
     let cache = this.docCache.get(coll);
     if (!cache) {
@@ -782,6 +792,7 @@ export class SqliteStore implements Store {
 
   private openBatch(): void {
     this.db.exec('BEGIN IMMEDIATE');
+    this.versionSeenInBatch = false;
     let resolve!: () => void;
     let reject!: (e: unknown) => void;
     const committed = new Promise<void>((res, rej) => {
