@@ -69,5 +69,21 @@ test('a second invitation code: a user binds with it, it is revoked alone, the p
   await expect(codes.locator('tr', { hasText: '主邀请码' }).innerText()).resolves.toContain('可用');
   await expect(page.locator('[data-testid="bound-users"] tr', { hasText: 'demo-newuser' }).innerText()).resolves.toContain(extra.code);
   await shot(page, 'admin-15-invitation-codes');
+
+  // 更换主邀请码: the table's 主邀请码 row gets the new code the function made; the old one is gone
+  const primaryRow = codes.locator('tr', { hasText: '主邀请码' });
+  const oldPrimary = detail.invitations.find((i) => i.primary)!.code;
+  await expect(primaryRow.innerText()).resolves.toContain(oldPrimary);
+  await page.locator('[data-testid="invitation-create"]').click();
+  await page.locator('.ant-popconfirm:visible .ant-btn-primary').click();
+  await page.waitForFunction((old) => {
+    const row = Array.from(document.querySelectorAll('[data-testid="invitations"] tr')).find((tr) => tr.textContent?.includes('主邀请码'));
+    return row !== undefined && !row.textContent!.includes(old);
+  }, oldPrimary, { timeout: 30_000 });
+  const after = await admin<BackofficeCustomerDetail>('backoffice', 'customer', { customerId: 'cus_yonghui' });
+  const newPrimary = after.invitations.find((i) => i.primary)!;
+  expect(newPrimary.code).not.toBe(oldPrimary);
+  expect(after.invitations.map((i) => i.code)).not.toContain(oldPrimary);
+  await expect(primaryRow.innerText()).resolves.toContain(newPrimary.code);
   await page.context().close();
 });

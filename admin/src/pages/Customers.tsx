@@ -123,30 +123,22 @@ function CustomerDrawer({ customerId, onClose, onSaved }: { customerId: string |
           </Form>
           {c ? (
             <>
-              <Descriptions title="邀请码与绑定" size="small" bordered column={2} style={{ marginTop: 24 }}>
-                <Descriptions.Item label="邀请码">
-                  <span data-testid="invitation-code">{c.invitationCode && !c.invitationRevoked ? c.invitationCode : '—'}</span>
-                  {c.invitationRevoked ? <Tag color="red" style={{ marginLeft: 8 }}>已作废</Tag> : null}
-                </Descriptions.Item>
-                <Descriptions.Item label="操作">
-                  {isAdmin ? (
-                    <Space>
-                      <Button size="small" loading={busy} onClick={() => run(() => bo('createInvitation', { customerId: c._id }), '已生成新邀请码')} data-testid="invitation-create">生成新邀请码</Button>
-                      <Popconfirm title="作废后无人能再用此邀请码绑定，确定？" onConfirm={() => run(() => bo('revokeInvitation', { customerId: c._id }), '邀请码已作废')}>
-                        <Button size="small" danger disabled={!c.invitationCode || c.invitationRevoked} data-testid="invitation-revoke">作废</Button>
-                      </Popconfirm>
-                    </Space>
-                  ) : null}
-                </Descriptions.Item>
+              <Descriptions title="往来" size="small" bordered column={2} style={{ marginTop: 24 }}>
                 <Descriptions.Item label="未结金额">{fen(c.outstandingFen)}</Descriptions.Item>
                 <Descriptions.Item label="未完成订单">{c.openOrders}</Descriptions.Item>
               </Descriptions>
+              {/* Every code in one table: the primary one (主邀请码) first, each with its own 作废. */}
               <Space style={{ marginTop: 16, marginBottom: 8 }}>
-                <Typography.Text strong>全部邀请码</Typography.Text>
+                <Typography.Text strong>邀请码</Typography.Text>
                 {isAdmin ? (
-                  <Button size="small" icon={<PlusOutlined />} loading={busy} onClick={() => run(() => bo('addInvitation', { customerId: c._id }), '已添加邀请码')} data-testid="invitation-add">
-                    添加邀请码
-                  </Button>
+                  <>
+                    <Button size="small" icon={<PlusOutlined />} loading={busy} onClick={() => run(() => bo('addInvitation', { customerId: c._id }), '已添加邀请码')} data-testid="invitation-add">
+                      添加邀请码
+                    </Button>
+                    <Popconfirm title="生成新的主邀请码后，原主邀请码不能再用于绑定（已绑定的用户不受影响），确定？" onConfirm={() => run(() => bo('createInvitation', { customerId: c._id }), '已更换主邀请码')}>
+                      <Button size="small" loading={busy} data-testid="invitation-create">更换主邀请码</Button>
+                    </Popconfirm>
+                  </>
                 ) : null}
               </Space>
               <Table rowKey="code" size="small" pagination={false} dataSource={c.invitations} data-testid="invitations"
@@ -230,7 +222,7 @@ export default function Customers() {
             { title: '未结金额', dataIndex: 'outstandingFen', align: 'right', render: fen },
             { title: '未完成订单', dataIndex: 'openOrders', align: 'right' },
             { title: '绑定用户', dataIndex: 'boundUsers', align: 'right' },
-            { title: '邀请码', dataIndex: 'invitationCode', render: (v: string, r) => (r.invitationRevoked ? <Tag>已作废</Tag> : v || '—') },
+            { title: '主邀请码', dataIndex: 'invitationCode', render: (v: string, r) => (r.invitationRevoked ? <Tag>已作废</Tag> : v || '—') },
             { title: '状态', dataIndex: 'active', render: (a: boolean) => (a ? <Tag color="green">启用</Tag> : <Tag>停用</Tag>) },
           ]}
         />
