@@ -151,5 +151,9 @@ describe('货款回笼 and 提成', () => {
     expect(commission.find((r) => r[0] === '李强')).toEqual(['李强', 1, 1, 400, '2.5%', 10]);
     expect(commission.at(-1)).toEqual(['合计', '', '', all.totals.receivedFen / 100, '', all.totals.commissionFen / 100]);
     expect(rows('货款回笼').filter((r) => typeof r[0] === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(r[0] as string))).toHaveLength(4);
+    // The 合计 rows' amounts are yuan with two decimals, as the rows above them.
+    const formats = (name: string, cells: number[]) => cells.map((c) => wb.getWorksheet(name)!.lastRow!.getCell(c).numFmt);
+    expect(formats('提成', [4, 6])).toEqual(['#,##0.00', '#,##0.00']);
+    expect(formats('货款回笼', [7, 8, 9])).toEqual(['#,##0.00', '#,##0.00', '#,##0.00']);
   });
 });

@@ -1,6 +1,6 @@
 /** The month's receipts (货款回笼) and commissions (提成) as XLSX: one sheet each, and by customer. */
 import { exportFileName, type ReceiptsReport, type XlsxFile } from '@dinghuo/shared';
-import { table, toFile, workbook, yuan } from './reportXlsx';
+import { table, toFile, totalRow, workbook, yuan } from './reportXlsx';
 
 export const RECEIPTS_SHEETS = { receipts: '货款回笼', customers: '回款按客户', commissions: '提成' } as const;
 
@@ -26,7 +26,7 @@ export async function receiptsReportXlsx(r: ReceiptsReport, scopeName: string): 
     ],
     r.receipts.map((x) => [x.date, x.customerCode, x.customerName, x.merchandiserName, x.methodLabel, x.reference, yuan(x.amountFen), yuan(x.allocatedFen), yuan(x.onAccountFen), x.orderNos.join('、'), x.recordedBy]),
   );
-  ws.addRow(['合计', '', '', '', '', '', yuan(r.totals.receivedFen), yuan(r.totals.allocatedFen), yuan(r.totals.onAccountFen)]).font = { bold: true };
+  totalRow(ws, ['合计', '', '', '', '', '', yuan(r.totals.receivedFen), yuan(r.totals.allocatedFen), yuan(r.totals.onAccountFen)], [7, 8, 9]);
 
   const cs = wb.addWorksheet(RECEIPTS_SHEETS.customers);
   table(
@@ -56,6 +56,6 @@ export async function receiptsReportXlsx(r: ReceiptsReport, scopeName: string): 
     ],
     r.commissions.map((c) => [c.merchandiserName, c.customerCount, c.receiptCount, yuan(c.receivedFen), c.rateLabel, yuan(c.commissionFen)]),
   );
-  ms.addRow(['合计', '', '', yuan(r.totals.receivedFen), '', yuan(r.totals.commissionFen)]).font = { bold: true };
+  totalRow(ms, ['合计', '', '', yuan(r.totals.receivedFen), '', yuan(r.totals.commissionFen)], [4, 6]);
   return toFile(wb, exportFileName('货款回笼与提成', scopeName, r.month));
 }

@@ -9,6 +9,7 @@ import {
   formatShortDateTime,
   businessDate,
   type MonthlyReport,
+  type ProductMonthRow,
   type Statement,
   type SupplyReport,
   type XlsxFile,
@@ -44,6 +45,31 @@ export function table(
     });
   }
   return header.number;
+}
+
+/** A bold 合计 row under a table; `money`: the (1-based) columns that hold yuan. */
+export function totalRow(ws: ExcelJS.Worksheet, values: (string | number | null)[], money: readonly number[]): void {
+  const row = ws.addRow(values);
+  row.font = { bold: true };
+  for (const c of money) row.getCell(c).numFmt = YUAN;
+}
+
+/** The 按商品 sheet: the monthly report's and the supply report's, one layout. */
+function productTable(ws: ExcelJS.Worksheet, rows: readonly ProductMonthRow[]): void {
+  table(
+    ws,
+    [
+      { header: '商品编码', width: 14 },
+      { header: '商品名称', width: 20 },
+      { header: '规格', width: 16 },
+      { header: '单位', width: 6 },
+      { header: '订货数量', width: 10 },
+      { header: '订货金额(元)', width: 14, money: true },
+      { header: '发货数量', width: 10 },
+      { header: '发货金额(元)', width: 14, money: true },
+    ],
+    rows.map((x) => [x.skuCode, x.name, x.spec, x.baseUnit, x.orderedQty, yuan(x.orderedFen), x.shippedQty, yuan(x.shippedFen)]),
+  );
 }
 
 export async function toFile(wb: ExcelJS.Workbook, fileName: string): Promise<XlsxFile> {
@@ -112,9 +138,7 @@ export async function statementXlsx(s: Statement): Promise<XlsxFile> {
       yuan(l.unpaidAtEndFen),
     ]),
   );
-  const total = ws.addRow(['合计', '', '', null, '', yuan(s.totals.shippedFen), '', yuan(s.totals.paidFen), yuan(s.lines.reduce((n, l) => n + l.unpaidAtEndFen, 0))]);
-  total.font = { bold: true };
-  for (const c of [6, 8, 9]) total.getCell(c).numFmt = YUAN;
+  totalRow(ws, ['合计', '', '', null, '', yuan(s.totals.shippedFen), '', yuan(s.totals.paidFen), yuan(s.lines.reduce((n, l) => n + l.unpaidAtEndFen, 0))], [6, 8, 9]);
   const rs = wb.addWorksheet(STATEMENT_RECEIPTS_SHEET);
   table(
     rs,
@@ -150,25 +174,9 @@ export async function monthlyReportXlsx(r: MonthlyReport): Promise<XlsxFile> {
     ],
     r.byCustomer.map((x) => [x.customerCode, x.customerName, x.merchandiserName, x.orderCount, yuan(x.orderedFen), x.shippedCount, yuan(x.shippedFen), yuan(x.paidFen)]),
   );
-  const t = c.addRow(['合计', '', '', r.totals.orderCount, yuan(r.totals.orderedFen), r.totals.shippedCount, yuan(r.totals.shippedFen), yuan(r.totals.paidFen)]);
-  t.font = { bold: true };
-  for (const i of [5, 7, 8]) t.getCell(i).numFmt = YUAN;
+  totalRow(c, ['合计', '', '', r.totals.orderCount, yuan(r.totals.orderedFen), r.totals.shippedCount, yuan(r.totals.shippedFen), yuan(r.totals.paidFen)], [5, 7, 8]);
 
-  const p = wb.addWorksheet(MONTHLY_SHEETS.products);
-  table(
-    p,
-    [
-      { header: '商品编码', width: 14 },
-      { header: '商品名称', width: 20 },
-      { header: '规格', width: 16 },
-      { header: '单位', width: 6 },
-      { header: '订货数量', width: 10 },
-      { header: '订货金额(元)', width: 14, money: true },
-      { header: '发货数量', width: 10 },
-      { header: '发货金额(元)', width: 14, money: true },
-    ],
-    r.byProduct.map((x) => [x.skuCode, x.name, x.spec, x.baseUnit, x.orderedQty, yuan(x.orderedFen), x.shippedQty, yuan(x.shippedFen)]),
-  );
+  productTable(wb.addWorksheet(MONTHLY_SHEETS.products), r.byProduct);
 
   const e = wb.addWorksheet(MONTHLY_SHEETS.exceptions);
   table(
@@ -215,20 +223,7 @@ export const SUPPLY_SHEETS = {
 /** The 跟单's supply report: one sheet per register. */
 export async function supplyReportXlsx(r: SupplyReport): Promise<XlsxFile> {
   const wb = workbook();
-  table(
-    wb.addWorksheet(SUPPLY_SHEETS.products),
-    [
-      { header: '商品编码', width: 14 },
-      { header: '商品名称', width: 20 },
-      { header: '规格', width: 16 },
-      { header: '单位', width: 6 },
-      { header: '订货数量', width: 10 },
-      { header: '订货金额(元)', width: 14, money: true },
-      { header: '发货数量', width: 10 },
-      { header: '发货金额(元)', width: 14, money: true },
-    ],
-    r.byProduct.map((x) => [x.skuCode, x.name, x.spec, x.baseUnit, x.orderedQty, yuan(x.orderedFen), x.shippedQty, yuan(x.shippedFen)]),
-  );
+  productTable(wb.addWorksheet(SUPPLY_SHEETS.products), r.byProduct);
   table(
     wb.addWorksheet(SUPPLY_SHEETS.batches),
     [
@@ -314,8 +309,6 @@ export async function supplyReportXlsx(r: SupplyReport): Promise<XlsxFile> {
     ],
     r.courier.map((x) => [formatShortDateTime(x.sentAt), x.sampleNo, x.customerName, x.company, x.trackingNo, yuan(x.costFen), x.sentBy]),
   );
-  const total = c.addRow(['合计', '', '', '', '', yuan(r.totals.courierFen), '']);
-  total.font = { bold: true };
-  total.getCell(6).numFmt = YUAN;
+  totalRow(c, ['合计', '', '', '', '', yuan(r.totals.courierFen), ''], [6]);
   return toFile(wb, exportFileName('跟单月报', '样品与供货', r.month));
 }
