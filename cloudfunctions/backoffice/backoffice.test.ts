@@ -20,6 +20,7 @@ import type {
   BoardOrder,
   BulkConfirmResult,
   CatalogItem,
+  CustomerBrief,
   DashboardView,
   DeliveryNote,
   ImportReport,
@@ -256,6 +257,20 @@ describe('price lists', () => {
 });
 
 describe('customers and invitation codes', () => {
+  it('shows each customer as the 跟单 tab does, a customer whose level is gone at the default level', async () => {
+    await rt.store.patch('customers', 'cus_xiaoma', { levelId: 'lv_removed' });
+    try {
+      const rows = (await ok<Page<BackofficeCustomerRow>>(WANG, 'customers')).items;
+      const briefs = data<Page<CustomerBrief>>(await rt.invoke('followup', { action: 'customers', input: {} }, WANG)).items;
+      const brief = ({ _id, code, name, levelName, merchandiserId, merchandiserName, creditLimitFen, outstandingFen, openOrders }: CustomerBrief) =>
+        ({ _id, code, name, levelName, merchandiserId, merchandiserName, creditLimitFen, outstandingFen, openOrders });
+      expect(rows.map(brief)).toEqual(briefs.map(brief));
+      expect(rows.find((r) => r._id === 'cus_xiaoma')).toMatchObject({ levelId: 'lv_removed', levelName: '默认' });
+    } finally {
+      await rt.store.patch('customers', 'cus_xiaoma', { levelId: 'lv_retail' });
+    }
+  });
+
   it('creates and edits a customer without touching what orders keep', async () => {
     const created = await ok<BackofficeCustomerDetail>(ADMIN, 'saveCustomer', {
       code: 'C900',

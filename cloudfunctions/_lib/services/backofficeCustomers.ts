@@ -12,7 +12,6 @@ import { randomBytes } from 'node:crypto';
 import {
   DomainError,
   importIds,
-  OPEN_STATUSES,
   STOCK_REASON_LABELS,
   type Address,
   type BackofficeCustomerDetail,
@@ -30,10 +29,10 @@ import {
 } from '@dinghuo/shared';
 import { findAll, type Filter, type Store } from '../data/store';
 import { requireAdmin, requireStaff, WEB_USER_PREFIX } from '../identity';
-import { loadScopedCustomer, staffScope } from './followup';
+import { customerBriefs, loadScopedCustomer, staffScope } from './followup';
 import { randomInvitationCode } from './importer';
 import { pageOf, skuKeywordFilter, type In } from './backofficeCatalog';
-import { addOnHand, availableIn, ensureAccount, outstandingOf, stockPatch } from './counters';
+import { addOnHand, availableIn, ensureAccount, stockPatch } from './counters';
 
 // --- staff sign-ins ---------------------------------------------------------------------------
 
@@ -79,27 +78,15 @@ export async function revokeStaffLogin(store: Store, caller: Caller, input: In<'
 
 // --- customers -------------------------------------------------------------------------------
 
+/** The back office's customer rows: the staff's brief of each customer, and what only the back office shows. */
 async function toRows(store: Store, customers: readonly Customer[]): Promise<BackofficeCustomerRow[]> {
-  const [outstanding, levels, staff, openCounts, userCounts] = await Promise.all([
-    outstandingOf(store, customers.map((c) => c._id)),
-    store.getMany('levels', [...new Set(customers.map((c) => c.levelId))]),
-    store.getMany('staff', [...new Set(customers.map((c) => c.merchandiserId))]),
-    Promise.all(customers.map((c) => store.count('orders', { customerId: c._id, status: { $in: [...OPEN_STATUSES] } }))),
+  const [briefs, userCounts] = await Promise.all([
+    customerBriefs(store, customers),
     Promise.all(customers.map((c) => store.count('users', { customerId: c._id }))),
   ]);
-  const levelName = new Map(levels.map((l) => [l._id, l.name]));
-  const staffName = new Map(staff.map((s) => [s._id, s.name]));
   return customers.map((c, i) => ({
-    _id: c._id,
-    code: c.code,
-    name: c.name,
+    ...briefs[i]!,
     levelId: c.levelId,
-    levelName: levelName.get(c.levelId) ?? '',
-    merchandiserId: c.merchandiserId,
-    merchandiserName: staffName.get(c.merchandiserId) ?? '',
-    creditLimitFen: c.creditLimitFen,
-    outstandingFen: outstanding.get(c._id) ?? 0,
-    openOrders: openCounts[i] ?? 0,
     active: c.active,
     invitationCode: c.invitationCode,
     invitationRevoked: c.invitationRevoked === true,

@@ -65,7 +65,7 @@ import {
   type SubmitRequest,
 } from './orders';
 import { applyOrderChange } from './orderEffects';
-import { loadLevel } from './pricingData';
+import { DEFAULT_LEVEL_NAME } from './pricingData';
 import { outstandingOf } from './counters';
 
 type StaffCaller = Extract<Caller, { kind: 'merchandiser' | 'admin' }>;
@@ -302,12 +302,15 @@ export async function loadScopedCustomer(store: Store, caller: Caller, customerI
   return customer;
 }
 
-async function toBriefs(store: Store, customers: Customer[]): Promise<CustomerBrief[]> {
-  const levelIds = [...new Set(customers.map((c) => c.levelId))];
-  const staffIds = [...new Set(customers.map((c) => c.merchandiserId))];
+/**
+ * Customers as the staff's lists show them: with their level's and merchandiser's names, what
+ * they owe and how many open orders they have (one parallel round of reads; the back office's
+ * customer rows add to these).
+ */
+export async function customerBriefs(store: Store, customers: readonly Customer[]): Promise<CustomerBrief[]> {
   const [levels, staff, outstanding, openCounts] = await Promise.all([
-    Promise.all(levelIds.map((id) => loadLevel(store, id))),
-    store.getMany('staff', staffIds),
+    store.getMany('levels', [...new Set(customers.map((c) => c.levelId))]),
+    store.getMany('staff', [...new Set(customers.map((c) => c.merchandiserId))]),
     outstandingOf(store, customers.map((c) => c._id)),
     Promise.all(customers.map((c) => store.count('orders', { customerId: c._id, status: { $in: [...OPEN_STATUSES] } }))),
   ]);
@@ -317,7 +320,8 @@ async function toBriefs(store: Store, customers: Customer[]): Promise<CustomerBr
     _id: c._id,
     code: c.code,
     name: c.name,
-    levelName: levelName.get(c.levelId) ?? '',
+    // A customer whose level is gone is priced at the default level (loadLevel): named so too.
+    levelName: levelName.get(c.levelId) ?? DEFAULT_LEVEL_NAME,
     merchandiserId: c.merchandiserId,
     merchandiserName: staffName.get(c.merchandiserId) ?? '',
     creditLimitFen: c.creditLimitFen,
@@ -339,7 +343,7 @@ export async function listCustomers(
     store.find('customers', filter, { orderBy: [['code', 'asc']], skip, limit: input.pageSize }),
     store.count('customers', filter),
   ]);
-  const items = await toBriefs(store, customers);
+  const items = await customerBriefs(store, customers);
   return { items, page: input.page, pageSize: input.pageSize, total, hasMore: skip + items.length < total };
 }
 
@@ -353,7 +357,7 @@ export async function customerView(
   const customer = await loadScopedCustomer(store, caller, input.customerId);
   const month = businessMonth(now);
   const [[brief], monthOrders, orders] = await Promise.all([
-    toBriefs(store, [customer]),
+    customerBriefs(store, [customer]),
     findAll(store, 'orders', { customerId: customer._id, createdMonth: month }),
     listOrders(store, { customerId: customer._id }, input),
   ]);

@@ -22,8 +22,11 @@ export async function loadCustomer(store: Store, customerId: string): Promise<Cu
   return customer;
 }
 
+/** The name of the level a customer without one (or whose level was removed) is priced at. */
+export const DEFAULT_LEVEL_NAME = '默认';
+
 export async function loadLevel(store: Store, levelId: string): Promise<CustomerLevel> {
-  return (await store.get('levels', levelId)) ?? { _id: levelId, name: '默认', discountBp: 10000 };
+  return (await store.get('levels', levelId)) ?? { _id: levelId, name: DEFAULT_LEVEL_NAME, discountBp: 10000 };
 }
 
 export async function customerPriceLists(store: Store, customer: Customer): Promise<PriceList[]> {
