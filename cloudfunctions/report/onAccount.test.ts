@@ -7,7 +7,7 @@
  */
 import type { AccountApplication, MonthlyReport, Order, Receipt, ReceiptForm, Statement } from '@dinghuo/shared';
 import { storeFingerprint } from '../../scripts/local/testing/testRuntime';
-import { ADMIN, CUST1, LI, startFlow, WANG, type Flow } from '../../scripts/report/testFlow';
+import { ADMIN, CUST1, LI, placeDeliveredShippedSubmitted, startFlow, WANG, type Flow } from '../../scripts/report/testFlow';
 
 let flow: Flow;
 let A: Order, B: Order, C: Order;
@@ -16,14 +16,7 @@ const account = async () => (await flow.rt.store.get('accounts', 'cus_RK1'))!;
 
 beforeAll(async () => {
   flow = await startFlow();
-  A = await flow.place(CUST1, '2027-03-01T02:00:00Z', [['sku_0001', 2]]);
-  await flow.confirm(A._id, '2027-03-01T03:00:00Z');
-  await flow.advance(A._id, [{ node: 'qc', at: '2027-03-02T02:00:00Z' }, { node: 'shipment', at: '2027-03-03T02:00:00Z' }, { node: 'delivery', at: '2027-03-04T02:00:00Z' }]);
-  B = await flow.place(CUST1, '2027-03-02T02:00:00Z', [['sku_0002', 3]]);
-  await flow.confirm(B._id, '2027-03-02T03:00:00Z');
-  await flow.advance(B._id, [{ node: 'qc', at: '2027-03-05T02:00:00Z' }, { node: 'shipment', at: '2027-03-06T02:00:00Z' }]);
-  C = await flow.place(CUST1, '2027-03-08T02:00:00Z', [['sku_0003', 1]]);
-  [A, B, C] = (await Promise.all([A, B, C].map((o) => flow.order(o._id)))) as [Order, Order, Order];
+  [A, B, C] = await placeDeliveredShippedSubmitted(flow);
   flow.setClock('2027-03-09T02:00:00Z');
   // The customer pays in advance, more than A and part of B, all on account.
   await flow.call<Receipt>('report', 'recordReceipt', { requestId: 'onacc-rc-0001', customerId: 'cus_RK1', amountFen: A.totalFen + 1000, method: 'bank', date: '2027-02-27', mode: 'account' }, WANG);

@@ -6,7 +6,7 @@
  */
 import ExcelJS from 'exceljs';
 import type { Order, Receipt, ReceiptForm, ReceiptsReport, Statement, XlsxFile } from '@dinghuo/shared';
-import { ADMIN, CUST1, CUST2, LI, startFlow, WANG, type Flow } from '../../scripts/report/testFlow';
+import { ADMIN, CUST1, CUST2, LI, placeDeliveredShippedSubmitted, startFlow, WANG, type Flow } from '../../scripts/report/testFlow';
 
 let flow: Flow;
 let A: Order, B: Order, C: Order;
@@ -24,14 +24,7 @@ async function snapshot() {
 
 beforeAll(async () => {
   flow = await startFlow();
-  A = await flow.place(CUST1, '2027-03-01T02:00:00Z', [['sku_0001', 2]]);
-  await flow.confirm(A._id, '2027-03-01T03:00:00Z');
-  await flow.advance(A._id, [{ node: 'qc', at: '2027-03-02T02:00:00Z' }, { node: 'shipment', at: '2027-03-03T02:00:00Z' }, { node: 'delivery', at: '2027-03-04T02:00:00Z' }]);
-  B = await flow.place(CUST1, '2027-03-02T02:00:00Z', [['sku_0002', 3]]);
-  await flow.confirm(B._id, '2027-03-02T03:00:00Z');
-  await flow.advance(B._id, [{ node: 'qc', at: '2027-03-05T02:00:00Z' }, { node: 'shipment', at: '2027-03-06T02:00:00Z' }]);
-  C = await flow.place(CUST1, '2027-03-08T02:00:00Z', [['sku_0003', 1]]);
-  [A, B, C] = (await Promise.all([A, B, C].map((o) => flow.order(o._id)))) as [Order, Order, Order];
+  [A, B, C] = await placeDeliveredShippedSubmitted(flow);
   flow.setClock('2027-03-12T02:00:00Z');
 });
 afterAll(() => flow.rt.close());

@@ -87,3 +87,18 @@ export async function startFlow(): Promise<Flow> {
   };
   return flow;
 }
+
+/**
+ * The March 2027 orders the receipt tests pay: A delivered (placed 03-01), B shipped (03-02), C
+ * only submitted (03-08), all by CUST1; answered as they are after their last step.
+ */
+export async function placeDeliveredShippedSubmitted(flow: Flow): Promise<[A: Order, B: Order, C: Order]> {
+  const a = await flow.place(CUST1, '2027-03-01T02:00:00Z', [['sku_0001', 2]]);
+  await flow.confirm(a._id, '2027-03-01T03:00:00Z');
+  await flow.advance(a._id, [{ node: 'qc', at: '2027-03-02T02:00:00Z' }, { node: 'shipment', at: '2027-03-03T02:00:00Z' }, { node: 'delivery', at: '2027-03-04T02:00:00Z' }]);
+  const b = await flow.place(CUST1, '2027-03-02T02:00:00Z', [['sku_0002', 3]]);
+  await flow.confirm(b._id, '2027-03-02T03:00:00Z');
+  await flow.advance(b._id, [{ node: 'qc', at: '2027-03-05T02:00:00Z' }, { node: 'shipment', at: '2027-03-06T02:00:00Z' }]);
+  const c = await flow.place(CUST1, '2027-03-08T02:00:00Z', [['sku_0003', 1]]);
+  return (await Promise.all([a, b, c].map((o) => flow.order(o._id)))) as [Order, Order, Order];
+}
