@@ -27,6 +27,7 @@ import {
   unpaidFen,
   type Caller,
   type Order,
+  type OrderChange,
   type OrderStatus,
   type Receipt,
   type ReceiptForm,
@@ -36,7 +37,7 @@ import {
   type StatementConfirmation,
 } from '@dinghuo/shared';
 import type { AppConfig } from '../config';
-import { findAll, type Filter, type Store } from '../data/store';
+import { findAll, type Filter, type Store, type Tx } from '../data/store';
 import { requireCustomer, requireStaff } from '../identity';
 import { loadScopedCustomer } from './followup';
 import { applyAccountEffect, applyOrderChange, holdsAfter } from './orderEffects';
@@ -51,15 +52,35 @@ async function payableOrders(store: Store, customerId: string): Promise<Order[]>
   return allocationOrder(orders.filter((o) => unpaidFen(o) > 0));
 }
 
+/**
+ * The writes of payments to orders (a receipt's or an application of the balance on account): each
+ * order's change, and the customer's account once — the orders' account effects summed into one
+ * increment of its balances (`balances`), each order's hold set to what it still owes.
+ */
+function writePayments(tx: Tx, customerId: string, changes: readonly OrderChange[], balances: { outstandingDelta: number; onAccountDelta: number }): Promise<unknown> {
+  return Promise.all([
+    ...changes.map((c) => applyOrderChange(tx, { ...c, effects: { ...c.effects, account: null } })),
+    applyAccountEffect(tx, { customerId, ...balances }, new Map(changes.map((c) => [c.order._id, holdsAfter(c.order).accountFen]))),
+  ]);
+}
+
+/**
+ * What a request finding its id's record already written answers: the record, when it was written
+ * for this same request (a retry); REQUEST_ID_REUSED when the id came with other input.
+ */
+function answerIfSameRequest<T>(sameRequest: (existing: T) => boolean): (existing: T) => T {
+  return (existing) => {
+    if (!sameRequest(existing)) throw new DomainError('REQUEST_ID_REUSED');
+    return existing;
+  };
+}
+
 /** 收款: staff record a customer's payment; a retry with the same request id returns the same receipt. */
 export async function recordReceipt(store: Store, caller: Caller, input: RecordReceiptInput, now: number): Promise<Receipt> {
   requireStaff(caller);
   const customer = await loadScopedCustomer(store, caller, input.customerId);
   const id = receiptIdFor(customer._id, input.requestId);
-  const same = (r: Receipt) => {
-    if (!sameReceiptRequest(r, input)) throw new DomainError('REQUEST_ID_REUSED');
-    return r;
-  };
+  const same = answerIfSameRequest((r: Receipt) => sameReceiptRequest(r, input));
   const existing = await store.get('receipts', id);
   if (existing) return same(existing);
   const receivedAt = nodeActualAt(input.date, now);
@@ -95,15 +116,9 @@ export async function recordReceipt(store: Store, caller: Caller, input: RecordR
       by: actor,
       at: now,
     };
-    // The orders' account effects are summed into one increment of the customer's balances.
     const allocated = input.amountFen - plan.onAccountFen;
     await Promise.all([
-      ...changes.map((c) => applyOrderChange(tx, { ...c, effects: { ...c.effects, account: null } })),
-      applyAccountEffect(
-        tx,
-        { customerId: customer._id, outstandingDelta: -allocated, onAccountDelta: plan.onAccountFen },
-        new Map(changes.map((c) => [c.order._id, holdsAfter(c.order).accountFen])),
-      ),
+      writePayments(tx, customer._id, changes, { outstandingDelta: -allocated, onAccountDelta: plan.onAccountFen }),
       tx.insert('receipts', receipt),
     ]);
     return receipt;
@@ -124,10 +139,7 @@ export async function applyOnAccount(store: Store, caller: Caller, input: ApplyO
   requireStaff(caller);
   const customer = await loadScopedCustomer(store, caller, input.customerId);
   const id = applicationIdFor(customer._id, input.requestId);
-  const same = (a: AccountApplication) => {
-    if (!sameApplicationRequest(a, input)) throw new DomainError('REQUEST_ID_REUSED');
-    return a;
-  };
+  const same = answerIfSameRequest((a: AccountApplication) => sameApplicationRequest(a, input));
   const [existing, candidates, merchandiser] = await Promise.all([
     store.get('accountApplications', id),
     input.mode === 'orders' ? Promise.resolve([...new Set(input.allocations.map((a) => a.orderId))]) : payableOrders(store, customer._id).then((os) => os.map((o) => o._id)),
@@ -166,12 +178,7 @@ export async function applyOnAccount(store: Store, caller: Caller, input: ApplyO
       at: now,
     };
     await Promise.all([
-      ...changes.map((c) => applyOrderChange(tx, { ...c, effects: { ...c.effects, account: null } })),
-      applyAccountEffect(
-        tx,
-        { customerId: customer._id, outstandingDelta: -amountFen, onAccountDelta: -amountFen },
-        new Map(changes.map((c) => [c.order._id, holdsAfter(c.order).accountFen])),
-      ),
+      writePayments(tx, customer._id, changes, { outstandingDelta: -amountFen, onAccountDelta: -amountFen }),
       tx.insert('accountApplications', application),
     ]);
     return application;
