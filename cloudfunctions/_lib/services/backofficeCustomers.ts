@@ -80,17 +80,20 @@ export async function revokeStaffLogin(store: Store, caller: Caller, input: In<'
 
 /** The back office's customer rows: the staff's brief of each customer, and what only the back office shows. */
 async function toRows(store: Store, customers: readonly Customer[]): Promise<BackofficeCustomerRow[]> {
-  const [briefs, userCounts] = await Promise.all([
+  // The page's bound users in one query (a customer has a handful), not one count per customer.
+  const [briefs, users] = await Promise.all([
     customerBriefs(store, customers),
-    Promise.all(customers.map((c) => store.count('users', { customerId: c._id }))),
+    customers.length ? findAll(store, 'users', { customerId: { $in: customers.map((c) => c._id) } }) : Promise.resolve([]),
   ]);
+  const boundUsers = new Map<string, number>();
+  for (const u of users) if (u.customerId) boundUsers.set(u.customerId, (boundUsers.get(u.customerId) ?? 0) + 1);
   return customers.map((c, i) => ({
     ...briefs[i]!,
     levelId: c.levelId,
     active: c.active,
     invitationCode: c.invitationCode,
     invitationRevoked: c.invitationRevoked === true,
-    boundUsers: userCounts[i] ?? 0,
+    boundUsers: boundUsers.get(c._id) ?? 0,
   }));
 }
 

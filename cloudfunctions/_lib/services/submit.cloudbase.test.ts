@@ -19,6 +19,7 @@ import { cloudbaseStoreFor } from '../data/testing/cloudbaseTestStore';
 import { changeStatus, orderDetail, orderIdFor, repairStaleIntents, runReservationTimer, submitOrder } from './orders';
 import { listCatalog } from './catalog';
 import { whoami } from './auth';
+import { listCustomers } from './backofficeCustomers';
 
 const NOW = Date.parse('2026-03-02T02:00:00Z');
 const config = loadConfig({} as NodeJS.ProcessEnv);
@@ -144,6 +145,16 @@ describe('request budgets (sequential round trips at 100 ms per request)', () =>
     expect((await measured(page)).rounds).toBeLessThanOrEqual(4);
     expect((await measured(() => whoami(store, caller))).rounds).toBeLessThanOrEqual(2);
     expect((await measured(() => orderDetail(store, caller, order))).rounds).toBeLessThanOrEqual(1);
+  });
+
+  it('back office customer page: 2 round trips, one request per customer (its open orders) beyond a fixed 6', async () => {
+    const admin: Caller = { kind: 'admin', openid: 'demo-admin', staffId: 'stf_zhao', name: '赵总' };
+    const { value, requests, rounds } = await measured(() => listCustomers(store, admin, { page: 1, pageSize: 20 }));
+    expect(value.items.length).toBeGreaterThan(1);
+    expect(value.items.find((c) => c._id === HUALIAN.customerId)?.boundUsers).toBeGreaterThan(0);
+    expect(rounds).toBeLessThanOrEqual(2);
+    // page and count; then levels, staff, accounts, bound users, and one open-order count each
+    expect(requests.length).toBeLessThanOrEqual(6 + value.items.length);
   });
 });
 
