@@ -15,6 +15,22 @@ import { monthLabel, monthOf, shiftMonth } from '../month';
 import { saveXlsx } from '../download';
 import '../statement/index.scss';
 
+/** A card of labelled amounts (提成, 按客户, 按方式). */
+function AmountLines(props: { title: string; lines: { key: string; label: string; fen: number }[]; empty?: string; testId?: string }) {
+  return (
+    <View className='card'>
+      <View className='section-title'>{props.title}</View>
+      {props.lines.length === 0 && props.empty ? <Text className='muted'>{props.empty}</Text> : null}
+      {props.lines.map((l) => (
+        <View key={l.key} className='row row--between statement__line' data-testid={props.testId}>
+          <Text>{l.label}</Text>
+          <Text className='price'>{formatFen(l.fen)}</Text>
+        </View>
+      ))}
+    </View>
+  );
+}
+
 export default function ReceiptsReportPage() {
   const thisMonth = monthOf(Date.now());
   const [month, setMonth] = useState(thisMonth);
@@ -66,40 +82,17 @@ export default function ReceiptsReportPage() {
             导出 Excel
           </Button>
         </View>
-        <View className='card'>
-          <View className='section-title'>提成</View>
-          {report.commissions.length === 0 ? <Text className='muted'>本月没有回款</Text> : null}
-          {report.commissions.map((c) => (
-            <View key={c.merchandiserId} className='row row--between statement__line' data-testid='rr-commission-row'>
-              <Text>
-                {c.merchandiserName} · {formatFen(c.receivedFen)} × {c.rateLabel}
-              </Text>
-              <Text className='price'>{formatFen(c.commissionFen)}</Text>
-            </View>
-          ))}
-        </View>
-        <View className='card'>
-          <View className='section-title'>按客户</View>
-          {report.byCustomer.map((c) => (
-            <View key={c.customerId} className='row row--between statement__line'>
-              <Text>
-                {c.customerName}（{c.count} 笔）
-              </Text>
-              <Text className='price'>{formatFen(c.receivedFen)}</Text>
-            </View>
-          ))}
-        </View>
-        <View className='card'>
-          <View className='section-title'>按方式</View>
-          {report.byMethod.map((m) => (
-            <View key={m.method} className='row row--between statement__line'>
-              <Text>
-                {m.methodLabel}（{m.count} 笔）
-              </Text>
-              <Text className='price'>{formatFen(m.receivedFen)}</Text>
-            </View>
-          ))}
-        </View>
+        <AmountLines
+          title='提成'
+          empty='本月没有回款'
+          testId='rr-commission-row'
+          lines={report.commissions.map((c) => ({ key: c.merchandiserId, label: `${c.merchandiserName} · ${formatFen(c.receivedFen)} × ${c.rateLabel}`, fen: c.commissionFen }))}
+        />
+        <AmountLines
+          title='按客户'
+          lines={report.byCustomer.map((c) => ({ key: c.customerId, label: `${c.customerName}（${c.count} 笔）`, fen: c.receivedFen }))}
+        />
+        <AmountLines title='按方式' lines={report.byMethod.map((m) => ({ key: m.method, label: `${m.methodLabel}（${m.count} 笔）`, fen: m.receivedFen }))} />
       </View>
     );
   }
