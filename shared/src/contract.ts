@@ -6,7 +6,7 @@
  * with its output schema.
  *
  * Each output schema is tied to the output type the app uses (ApiOutputs in api.ts) both ways at
- * compile time (`exactly<T>()`): a field added to the type and not to the schema, or the other
+ * compile time (`outputsOf`, `Exactly`): a field added to the type and not to the schema, or the other
  * way round, fails tsc. Not exported from the package index: the mini-program imports only types
  * (api.ts), so the output schemas never reach its bundle.
  */
@@ -29,16 +29,14 @@ import { BackOrder } from './supply';
 import { Sample } from './samples';
 
 /**
- * The schema as a ZodType<T>, accepted only when its output is exactly T: T's every field is in
- * the schema with the same type, and the schema has nothing T lacks.
+ * A schema S (already a ZodType<T>: nothing in it that T lacks) accepted only when its output is
+ * exactly T: T's every field, optional ones too, is in the schema with the same type. Otherwise
+ * the value must also carry `notInSchema` / `optionalNotInSchema`, which no schema has: tsc fails
+ * and names what is missing.
  */
-export function exactly<T>() {
-  return <S extends z.ZodType<T>>(
-    schema: S &
-      ([T] extends [z.output<S>] ? unknown : { notInSchema: T }) &
-      ([Exclude<keyof T, keyof z.output<S>>] extends [never] ? unknown : { optionalNotInSchema: Exclude<keyof T, keyof z.output<S>> }),
-  ): z.ZodType<T> => schema;
-}
+type Exactly<T, S extends z.ZodType> = S &
+  ([T] extends [z.output<S>] ? unknown : { notInSchema: T }) &
+  ([Exclude<keyof T, keyof z.output<S>>] extends [never] ? unknown : { optionalNotInSchema: Exclude<keyof T, keyof z.output<S>> });
 
 const int = z.number().int();
 const nonNegative = int.min(0);
@@ -670,19 +668,7 @@ const ShortfallRow = z.object({
 const SupplyReport = z.object({
   month: z.string(),
   period: Period,
-  byProduct: z.array(
-    z.object({
-      skuId: z.string(),
-      skuCode: z.string(),
-      name: z.string(),
-      spec: z.string(),
-      baseUnit: z.string(),
-      orderedQty: nonNegative,
-      orderedFen: nonNegative,
-      shippedQty: nonNegative,
-      shippedFen: nonNegative,
-    }),
-  ),
+  byProduct: z.array(ProductMonthRow),
   byBatch: z.array(
     z.object({
       batchDate: z.string(),
@@ -762,129 +748,137 @@ const FillOutcome = z.object({
 
 // --- the map -------------------------------------------------------------------------------------
 
-type Out<F extends keyof ApiOutputs, A extends keyof ApiOutputs[F]> = ApiOutputs[F][A];
-const o = <F extends keyof ApiOutputs, A extends keyof ApiOutputs[F]>(_f: F, _a: A) => exactly<Out<F, A>>();
+/**
+ * The output schemas of one function's actions, keyed by action: each accepted only when its
+ * output is exactly the action's type in ApiOutputs (Exactly), every action has one and no other
+ * key is accepted. The action is named once, by its key.
+ */
+export function outputsOf<F extends keyof ApiOutputs>() {
+  return <S extends { [A in keyof ApiOutputs[F]]: z.ZodType<ApiOutputs[F][A]> }>(schemas: {
+    [A in keyof S]: A extends keyof ApiOutputs[F] ? Exactly<ApiOutputs[F][A], S[A]> : never;
+  }): { [A in keyof ApiOutputs[F]]: z.ZodType<ApiOutputs[F][A]> } => schemas as never;
+}
 
 /** Output schema of every action, each exactly the type in ApiOutputs. */
 export const ApiOutputSchemas = {
-  auth: {
-    whoami: o('auth', 'whoami')(Me),
-    bind: o('auth', 'bind')(Me),
-  },
-  catalog: {
-    categories: o('catalog', 'categories')(z.array(Category)),
-    list: o('catalog', 'list')(page(CatalogItem)),
-    quote: o('catalog', 'quote')(Quote),
-  },
-  order: {
-    submit: o('order', 'submit')(OrderDetail),
-    list: o('order', 'list')(page(OrderSummary)),
-    detail: o('order', 'detail')(OrderDetail),
-    cancel: o('order', 'cancel')(OrderDetail),
-    confirmReceipt: o('order', 'confirmReceipt')(OrderDetail),
-    reorder: o('order', 'reorder')(ReorderResult),
-    receiveDelivery: o('order', 'receiveDelivery')(OrderDetail),
-    change: o('order', 'change')(OrderDetail),
-    afterSalesCreate: o('order', 'afterSalesCreate')(AfterSalesRequest),
-    afterSalesList: o('order', 'afterSalesList')(page(AfterSalesRequest)),
-  },
-  followup: {
-    today: o('followup', 'today')(TodayView),
-    list: o('followup', 'list')(page(FollowItem)),
-    detail: o('followup', 'detail')(FollowDetail),
-    review: o('followup', 'review')(FollowDetail),
-    advanceNode: o('followup', 'advanceNode')(FollowDetail),
-    logException: o('followup', 'logException')(FollowDetail),
-    resolveException: o('followup', 'resolveException')(FollowDetail),
-    exceptions: o('followup', 'exceptions')(page(OrderException)),
-    expedite: o('followup', 'expedite')(FollowDetail),
-    customers: o('followup', 'customers')(page(CustomerBrief)),
-    customerView: o('followup', 'customerView')(CustomerView),
-    catalogFor: o('followup', 'catalogFor')(page(CatalogItem)),
-    quoteFor: o('followup', 'quoteFor')(Quote),
-    placeOrder: o('followup', 'placeOrder')(FollowDetail),
-    afterSalesList: o('followup', 'afterSalesList')(page(AfterSalesRequest)),
-    afterSalesUpdate: o('followup', 'afterSalesUpdate')(AfterSalesRequest),
-    ship: o('followup', 'ship')(FollowDetail),
-    changeOrder: o('followup', 'changeOrder')(FollowDetail),
-  },
-  admin: {
-    importRows: o('admin', 'importRows')(ImportReport),
-    monthlyReport: o('admin', 'monthlyReport')(z.union([MonthlyReport, XlsxFile])),
-  },
-  report: {
-    statementCustomers: o('report', 'statementCustomers')(z.array(StatementCustomer)),
-    statement: o('report', 'statement')(Statement),
-    statementXlsx: o('report', 'statementXlsx')(XlsxFile),
-    recordReceipt: o('report', 'recordReceipt')(Receipt),
-    receiptForm: o('report', 'receiptForm')(ReceiptForm),
-    applyOnAccount: o('report', 'applyOnAccount')(AccountApplication),
-    confirmStatement: o('report', 'confirmStatement')(Statement),
-    receiptsReport: o('report', 'receiptsReport')(z.union([ReceiptsReport, XlsxFile])),
-  },
-  subscription: {
-    templates: o('subscription', 'templates')(z.object({ orderStatus: z.string() })),
-    consent: o('subscription', 'consent')(ConsentCounts),
-    counts: o('subscription', 'counts')(ConsentCounts),
-  },
-  supply: {
-    shortfall: o('supply', 'shortfall')(z.array(ShortfallRow)),
-    allocate: o('supply', 'allocate')(z.object({ filled: z.array(FillOutcome), shortfall: ShortfallRow })),
-    backOrderCreate: o('supply', 'backOrderCreate')(BackOrder),
-    backOrders: o('supply', 'backOrders')(page(BackOrder)),
-    backOrderCancel: o('supply', 'backOrderCancel')(BackOrder),
-    sampleRequest: o('supply', 'sampleRequest')(Sample),
-    samples: o('supply', 'samples')(page(Sample)),
-    sampleDetail: o('supply', 'sampleDetail')(Sample),
-    sampleSend: o('supply', 'sampleSend')(Sample),
-    sampleDecide: o('supply', 'sampleDecide')(Sample),
-    sampleCancel: o('supply', 'sampleCancel')(Sample),
-    sampleOrder: o('supply', 'sampleOrder')(z.object({ sample: Sample, order: OrderDetail })),
-    report: o('supply', 'report')(z.union([SupplyReport, XlsxFile])),
-  },
-  dispatcher: {
-    run: o('dispatcher', 'run')(DispatchReport),
-  },
-  reservationTimer: {
-    run: o('reservationTimer', 'run')(ReservationRelease),
-  },
-  backoffice: {
-    refs: o('backoffice', 'refs')(BackofficeRefs),
-    staffLogins: o('backoffice', 'staffLogins')(z.array(StaffLogin)),
-    grantStaffLogin: o('backoffice', 'grantStaffLogin')(z.array(StaffLogin)),
-    revokeStaffLogin: o('backoffice', 'revokeStaffLogin')(z.array(StaffLogin)),
-    saveLevel: o('backoffice', 'saveLevel')(CustomerLevel),
-    saveCategory: o('backoffice', 'saveCategory')(Category),
-    products: o('backoffice', 'products')(page(BackofficeProductRow)),
-    product: o('backoffice', 'product')(ProductDetail),
-    saveProduct: o('backoffice', 'saveProduct')(ProductDetail),
-    setSkusActive: o('backoffice', 'setSkusActive')(z.object({ updated: nonNegative })),
-    setProductActive: o('backoffice', 'setProductActive')(z.object({ updated: nonNegative })),
-    uploadImage: o('backoffice', 'uploadImage')(UploadedImage),
-    priceLists: o('backoffice', 'priceLists')(z.array(PriceListRow)),
-    ensurePriceList: o('backoffice', 'ensurePriceList')(PriceListRow),
-    priceGrid: o('backoffice', 'priceGrid')(PriceGrid),
-    savePriceEntries: o('backoffice', 'savePriceEntries')(z.object({ upserted: nonNegative, removed: nonNegative })),
-    pricePreview: o('backoffice', 'pricePreview')(PricePreview),
-    customers: o('backoffice', 'customers')(page(BackofficeCustomerRow)),
-    customer: o('backoffice', 'customer')(BackofficeCustomerDetail),
-    saveCustomer: o('backoffice', 'saveCustomer')(BackofficeCustomerDetail),
-    createInvitation: o('backoffice', 'createInvitation')(BackofficeCustomerDetail),
-    addInvitation: o('backoffice', 'addInvitation')(BackofficeCustomerDetail),
-    revokeInvitation: o('backoffice', 'revokeInvitation')(BackofficeCustomerDetail),
-    unbindUser: o('backoffice', 'unbindUser')(BackofficeCustomerDetail),
-    stock: o('backoffice', 'stock')(page(BackofficeStockRow)),
-    adjustStock: o('backoffice', 'adjustStock')(z.object({ stock: BackofficeStockRow, movement: StockMovement })),
-    stockMovements: o('backoffice', 'stockMovements')(page(StockMovement)),
-    setLowStockThreshold: o('backoffice', 'setLowStockThreshold')(BackofficeStockRow),
-    orders: o('backoffice', 'orders')(page(BoardOrder)),
-    bulkConfirm: o('backoffice', 'bulkConfirm')(BulkConfirmResult),
-    deliveryNote: o('backoffice', 'deliveryNote')(DeliveryNote),
-    importRuns: o('backoffice', 'importRuns')(page(ImportRunRow)),
-    importFile: o('backoffice', 'importFile')(FileImportReport),
-    dashboard: o('backoffice', 'dashboard')(DashboardView),
-    monthlyReportXlsx: o('backoffice', 'monthlyReportXlsx')(XlsxFile),
-  },
+  auth: outputsOf<'auth'>()({
+    whoami: Me,
+    bind: Me,
+  }),
+  catalog: outputsOf<'catalog'>()({
+    categories: z.array(Category),
+    list: page(CatalogItem),
+    quote: Quote,
+  }),
+  order: outputsOf<'order'>()({
+    submit: OrderDetail,
+    list: page(OrderSummary),
+    detail: OrderDetail,
+    cancel: OrderDetail,
+    confirmReceipt: OrderDetail,
+    reorder: ReorderResult,
+    receiveDelivery: OrderDetail,
+    change: OrderDetail,
+    afterSalesCreate: AfterSalesRequest,
+    afterSalesList: page(AfterSalesRequest),
+  }),
+  followup: outputsOf<'followup'>()({
+    today: TodayView,
+    list: page(FollowItem),
+    detail: FollowDetail,
+    review: FollowDetail,
+    advanceNode: FollowDetail,
+    logException: FollowDetail,
+    resolveException: FollowDetail,
+    exceptions: page(OrderException),
+    expedite: FollowDetail,
+    customers: page(CustomerBrief),
+    customerView: CustomerView,
+    catalogFor: page(CatalogItem),
+    quoteFor: Quote,
+    placeOrder: FollowDetail,
+    afterSalesList: page(AfterSalesRequest),
+    afterSalesUpdate: AfterSalesRequest,
+    ship: FollowDetail,
+    changeOrder: FollowDetail,
+  }),
+  admin: outputsOf<'admin'>()({
+    importRows: ImportReport,
+    monthlyReport: z.union([MonthlyReport, XlsxFile]),
+  }),
+  report: outputsOf<'report'>()({
+    statementCustomers: z.array(StatementCustomer),
+    statement: Statement,
+    statementXlsx: XlsxFile,
+    recordReceipt: Receipt,
+    receiptForm: ReceiptForm,
+    applyOnAccount: AccountApplication,
+    confirmStatement: Statement,
+    receiptsReport: z.union([ReceiptsReport, XlsxFile]),
+  }),
+  subscription: outputsOf<'subscription'>()({
+    templates: z.object({ orderStatus: z.string() }),
+    consent: ConsentCounts,
+    counts: ConsentCounts,
+  }),
+  supply: outputsOf<'supply'>()({
+    shortfall: z.array(ShortfallRow),
+    allocate: z.object({ filled: z.array(FillOutcome), shortfall: ShortfallRow }),
+    backOrderCreate: BackOrder,
+    backOrders: page(BackOrder),
+    backOrderCancel: BackOrder,
+    sampleRequest: Sample,
+    samples: page(Sample),
+    sampleDetail: Sample,
+    sampleSend: Sample,
+    sampleDecide: Sample,
+    sampleCancel: Sample,
+    sampleOrder: z.object({ sample: Sample, order: OrderDetail }),
+    report: z.union([SupplyReport, XlsxFile]),
+  }),
+  dispatcher: outputsOf<'dispatcher'>()({
+    run: DispatchReport,
+  }),
+  reservationTimer: outputsOf<'reservationTimer'>()({
+    run: ReservationRelease,
+  }),
+  backoffice: outputsOf<'backoffice'>()({
+    refs: BackofficeRefs,
+    staffLogins: z.array(StaffLogin),
+    grantStaffLogin: z.array(StaffLogin),
+    revokeStaffLogin: z.array(StaffLogin),
+    saveLevel: CustomerLevel,
+    saveCategory: Category,
+    products: page(BackofficeProductRow),
+    product: ProductDetail,
+    saveProduct: ProductDetail,
+    setSkusActive: z.object({ updated: nonNegative }),
+    setProductActive: z.object({ updated: nonNegative }),
+    uploadImage: UploadedImage,
+    priceLists: z.array(PriceListRow),
+    ensurePriceList: PriceListRow,
+    priceGrid: PriceGrid,
+    savePriceEntries: z.object({ upserted: nonNegative, removed: nonNegative }),
+    pricePreview: PricePreview,
+    customers: page(BackofficeCustomerRow),
+    customer: BackofficeCustomerDetail,
+    saveCustomer: BackofficeCustomerDetail,
+    createInvitation: BackofficeCustomerDetail,
+    addInvitation: BackofficeCustomerDetail,
+    revokeInvitation: BackofficeCustomerDetail,
+    unbindUser: BackofficeCustomerDetail,
+    stock: page(BackofficeStockRow),
+    adjustStock: z.object({ stock: BackofficeStockRow, movement: StockMovement }),
+    stockMovements: page(StockMovement),
+    setLowStockThreshold: BackofficeStockRow,
+    orders: page(BoardOrder),
+    bulkConfirm: BulkConfirmResult,
+    deliveryNote: DeliveryNote,
+    importRuns: page(ImportRunRow),
+    importFile: FileImportReport,
+    dashboard: DashboardView,
+    monthlyReportXlsx: XlsxFile,
+  }),
 } satisfies { [F in keyof ApiOutputs]: { [A in keyof ApiOutputs[F]]: z.ZodType<ApiOutputs[F][A]> } };
 
 /** One action: what it takes and what it answers. */
