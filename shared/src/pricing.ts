@@ -3,6 +3,14 @@ import type { CustomerLevel, OrderUnit, PriceBreak, PriceEntry, PriceList, Sku }
 import { applyDiscountBp, multiplyFen } from './money';
 import { DomainError } from './errors';
 
+/** The name of the level a customer is priced at when its level does not exist (none, or removed). */
+export const DEFAULT_LEVEL_NAME = '默认';
+
+/** That level: no discount, so SKUs without a list entry sell at their list price. */
+export function defaultLevel(levelId: string): CustomerLevel {
+  return { _id: levelId, name: DEFAULT_LEVEL_NAME, discountBp: 10000 };
+}
+
 /** Where a unit price came from, recorded on each order line. */
 export type PriceSource = 'customer' | 'level' | 'list_discount';
 

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import {
   applyDiscountBp,
   buildPricingContext,
+  defaultLevel,
   DomainError,
   formatFen,
   isSkuSoldTo,
@@ -238,5 +239,13 @@ describe('reorder plan (再来一单)', () => {
       ['vip', '该商品不再对您销售'],
       ['gone', '商品已删除'],
     ]);
+  });
+});
+
+describe('a customer whose level does not exist', () => {
+  it('is priced at the default level, 默认: list price, no discount', () => {
+    const ctx = buildPricingContext(customer({ levelId: 'lv_gone' }), defaultLevel('lv_gone'), [], []);
+    expect(defaultLevel('lv_gone')).toMatchObject({ _id: 'lv_gone', name: '默认' });
+    expect(resolveSkuPrice(sku({ _id: 'sku_1', listPriceFen: 1234 }), ctx)).toMatchObject({ unitPriceFen: 1234, source: 'list_discount' });
   });
 });

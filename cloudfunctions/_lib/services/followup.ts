@@ -15,6 +15,7 @@ import {
   advanceableNodes,
   businessDate,
   businessMonth,
+  DEFAULT_LEVEL_NAME,
   classifyOrders,
   confirmOrder,
   DomainError,
@@ -65,7 +66,6 @@ import {
   type SubmitRequest,
 } from './orders';
 import { applyOrderChange } from './orderEffects';
-import { DEFAULT_LEVEL_NAME } from './pricingData';
 import { outstandingOf } from './counters';
 
 type StaffCaller = Extract<Caller, { kind: 'merchandiser' | 'admin' }>;
@@ -320,7 +320,7 @@ export async function customerBriefs(store: Store, customers: readonly Customer[
     _id: c._id,
     code: c.code,
     name: c.name,
-    // A customer whose level is gone is priced at the default level (loadLevel): named so too.
+    // A customer whose level is gone is priced at the default level: named so too.
     levelName: levelName.get(c.levelId) ?? DEFAULT_LEVEL_NAME,
     merchandiserId: c.merchandiserId,
     merchandiserName: staffName.get(c.merchandiserId) ?? '',

@@ -1,6 +1,7 @@
 /** Loads what pricing needs for one customer from the store; the rules themselves are in shared/. */
 import {
   buildPricingContext,
+  defaultLevel,
   DomainError,
   type Customer,
   type CustomerLevel,
@@ -22,11 +23,8 @@ export async function loadCustomer(store: Store, customerId: string): Promise<Cu
   return customer;
 }
 
-/** The name of the level a customer without one (or whose level was removed) is priced at. */
-export const DEFAULT_LEVEL_NAME = '默认';
-
 export async function loadLevel(store: Store, levelId: string): Promise<CustomerLevel> {
-  return (await store.get('levels', levelId)) ?? { _id: levelId, name: DEFAULT_LEVEL_NAME, discountBp: 10000 };
+  return (await store.get('levels', levelId)) ?? defaultLevel(levelId);
 }
 
 export async function customerPriceLists(store: Store, customer: Customer): Promise<PriceList[]> {
